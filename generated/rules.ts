@@ -37,7 +37,12 @@ export const bulkUpdateFaxes = {
     "x-at-least-one-of": ["is_read", "comment"],
     additionalProperties: false,
     properties: {
-      ids: { type: "array", minItems: 1, maxItems: 100, items: { type: "string", maxLength: 32 } },
+      ids: {
+        type: "array",
+        minItems: 1,
+        maxItems: 100,
+        items: { type: "string", minLength: 1, maxLength: 32 },
+      },
       is_read: { type: "boolean" },
       comment: { type: "string", maxLength: 100 },
     },
@@ -53,9 +58,168 @@ export const bulkUpdateOutboxFaxes = {
     required: ["ids", "comment"],
     additionalProperties: false,
     properties: {
-      ids: { type: "array", minItems: 1, maxItems: 100, items: { type: "string", maxLength: 32 } },
+      ids: {
+        type: "array",
+        minItems: 1,
+        maxItems: 100,
+        items: { type: "string", minLength: 1, maxLength: 32 },
+      },
       comment: { type: "string", maxLength: 100 },
     },
+  },
+} as const satisfies OperationRules;
+
+export const createWebhook = {
+  method: "POST",
+  path: "/hooks",
+  params: {},
+  body: {
+    type: "object",
+    required: ["target", "event"],
+    properties: {
+      target: { type: "string" },
+      event: { type: "string", enum: ["fax_received", "fax_sent", "fax_page_received"] },
+    },
+  },
+} as const satisfies OperationRules;
+
+export const deleteFax = {
+  method: "DELETE",
+  path: "/accounts/{user_id}/faxes/{fax_id}",
+  params: {
+    "path.user_id": { type: "string", required: true },
+    "path.fax_id": { type: "string", required: true },
+  },
+} as const satisfies OperationRules;
+
+export const deleteOutboxFax = {
+  method: "DELETE",
+  path: "/accounts/{user_id}/outbox/{outbox_fax_id}",
+  params: {
+    "path.user_id": { type: "string", required: true },
+    "path.outbox_fax_id": { type: "string", required: true },
+  },
+} as const satisfies OperationRules;
+
+export const deleteWebhook = {
+  method: "DELETE",
+  path: "/hooks/{hook_id}",
+  params: { "path.hook_id": { type: "string", required: true } },
+} as const satisfies OperationRules;
+
+export const getAccounts = {
+  method: "GET",
+  path: "/accounts",
+  params: {},
+} as const satisfies OperationRules;
+
+export const getFax = {
+  method: "GET",
+  path: "/accounts/{user_id}/faxes/{fax_id}",
+  params: {
+    "path.user_id": { type: "string", required: true },
+    "path.fax_id": { type: "string", required: true },
+  },
+} as const satisfies OperationRules;
+
+export const getFaxReport = {
+  method: "GET",
+  path: "/accounts/{user_id}/report/{fax_id}",
+  params: {
+    "path.user_id": { type: "string", required: true },
+    "path.fax_id": { type: "string", required: true },
+  },
+} as const satisfies OperationRules;
+
+export const getFile = {
+  method: "GET",
+  path: "/accounts/{user_id}/files/{fax_id}",
+  params: {
+    "path.user_id": { type: "string", required: true },
+    "path.fax_id": { type: "string", required: true },
+    "query.format": { type: "string", enum: ["tiff", "pdf"] },
+  },
+} as const satisfies OperationRules;
+
+export const getMemberDetails = {
+  method: "GET",
+  path: "/accounts/self/member-details/{member_user_id}",
+  params: { "path.member_user_id": { type: "string", required: true } },
+} as const satisfies OperationRules;
+
+export const getNumber = {
+  method: "GET",
+  path: "/accounts/{user_id}/numbers/{number}",
+  params: {
+    "path.user_id": { type: "string", required: true },
+    "path.number": { type: "string", required: true },
+  },
+} as const satisfies OperationRules;
+
+export const getOutboxFax = {
+  method: "GET",
+  path: "/accounts/{user_id}/outbox/{outbox_fax_id}",
+  params: {
+    "path.user_id": { type: "string", required: true },
+    "path.outbox_fax_id": { type: "string", required: true },
+  },
+} as const satisfies OperationRules;
+
+export const getUser = {
+  method: "GET",
+  path: "/accounts/{user_id}",
+  params: { "path.user_id": { type: "string", required: true } },
+} as const satisfies OperationRules;
+
+export const getWebhooks = {
+  method: "GET",
+  path: "/hooks",
+  params: {
+    "query.event": {
+      type: "string",
+      enum: ["fax_received", "fax_sent", "fax_page_received"],
+      required: true,
+    },
+  },
+} as const satisfies OperationRules;
+
+export const listFaxes = {
+  method: "GET",
+  path: "/accounts/{user_id}/faxes",
+  params: {
+    "path.user_id": { type: "string", required: true },
+    "query.category": { type: "string", enum: ["inbox", "sent", "spam"] },
+    "query.after": {
+      type: "string",
+      pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$",
+    },
+    "query.before": {
+      type: "string",
+      pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$",
+    },
+    "query.limit": { type: "integer", minimum: 1 },
+    "query.offset": { type: "integer", minimum: 0 },
+  },
+} as const satisfies OperationRules;
+
+export const listNumbers = {
+  method: "GET",
+  path: "/accounts/{user_id}/numbers",
+  params: { "path.user_id": { type: "string", required: true } },
+} as const satisfies OperationRules;
+
+export const listOutboxFaxes = {
+  method: "GET",
+  path: "/accounts/{user_id}/outbox",
+  params: { "path.user_id": { type: "string", required: true } },
+} as const satisfies OperationRules;
+
+export const revokeNumber = {
+  method: "DELETE",
+  path: "/accounts/{user_id}/numbers/{number}",
+  params: {
+    "path.user_id": { type: "string", required: true },
+    "path.number": { type: "string", required: true },
   },
 } as const satisfies OperationRules;
 
@@ -83,7 +247,7 @@ export const sendFax = {
       from_fax: {
         type: "object",
         required: ["fax_id"],
-        properties: { fax_id: { type: "string" }, user_id: { type: "string" } },
+        properties: { fax_id: { type: "string", minLength: 1 }, user_id: { type: "string" } },
       },
       comment: {
         type: "object",
@@ -135,6 +299,46 @@ export const sendFax = {
   },
 } as const satisfies OperationRules;
 
+export const updateFax = {
+  method: "PUT",
+  path: "/accounts/{user_id}/faxes/{fax_id}",
+  params: {
+    "path.user_id": { type: "string", required: true },
+    "path.fax_id": { type: "string", required: true },
+  },
+  body: {
+    type: "object",
+    required: ["comment", "is_read"],
+    additionalProperties: false,
+    properties: { comment: { type: "string" }, is_read: { type: "boolean" } },
+  },
+} as const satisfies OperationRules;
+
+export const updateMemberDetails = {
+  method: "PUT",
+  path: "/accounts/self/member-details/{member_user_id}",
+  params: { "path.member_user_id": { type: "string", required: true } },
+  body: {
+    type: "object",
+    properties: { quota: { type: "integer", minimum: 0 }, role: { type: "string" } },
+  },
+} as const satisfies OperationRules;
+
+export const updateNumber = {
+  method: "PUT",
+  path: "/accounts/{user_id}/numbers/{number}",
+  params: {
+    "path.user_id": { type: "string", required: true },
+    "path.number": { type: "string", required: true },
+  },
+  body: {
+    type: "object",
+    required: ["assigned_to"],
+    additionalProperties: false,
+    properties: { assigned_to: { type: "string" } },
+  },
+} as const satisfies OperationRules;
+
 export const updateOutboxFax = {
   method: "PUT",
   path: "/accounts/{user_id}/outbox/{outbox_fax_id}",
@@ -146,5 +350,139 @@ export const updateOutboxFax = {
     type: "object",
     additionalProperties: false,
     properties: { comment: { type: "string" } },
+  },
+} as const satisfies OperationRules;
+
+export const updateUser = {
+  method: "PUT",
+  path: "/accounts/{user_id}",
+  params: { "path.user_id": { type: "string", required: true } },
+  body: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      name: { type: "string" },
+      lastname: { type: "string" },
+      email: { type: "string", pattern: "^[a-zA-Z0-9_.+-]+@[a-zA-Z0-9-]+.[a-zA-Z0-9-.]+$" },
+      phone: { type: "string", pattern: "^[+]?[0-9]{8,}$" },
+      profile_image: { type: "string" },
+      account_data: {
+        type: "object",
+        properties: {
+          company_name: { type: "string" },
+          company_logo: { type: "string" },
+          default_file_type: { type: "string", enum: ["tiff", "pdf"] },
+          role: { type: "string" },
+          save_history: { type: "boolean" },
+          deactivation_reason: { type: "string" },
+        },
+      },
+      notifications: {
+        type: "object",
+        required: ["settings"],
+        properties: {
+          settings: {
+            type: "object",
+            required: ["email", "push_notifications", "sms"],
+            properties: {
+              email: {
+                type: "object",
+                required: ["low_credit", "new_feature", "receive_fax", "send_fax", "voicemail"],
+                properties: {
+                  addresses: { type: "array", items: { type: "string" } },
+                  attachments: {
+                    type: "object",
+                    required: ["receive_fax", "send_fax"],
+                    properties: {
+                      receive_fax: { type: "boolean" },
+                      send_fax: { type: "boolean" },
+                      confirmation_page: { type: "boolean" },
+                    },
+                  },
+                  low_credit: { type: "boolean" },
+                  new_feature: { type: "boolean" },
+                  receive_fax: { type: "boolean" },
+                  send_fax: { type: "boolean" },
+                  voicemail: { type: "boolean" },
+                },
+              },
+              push_notifications: {
+                type: "object",
+                required: ["low_credit", "new_feature", "receive_fax", "send_fax", "voicemail"],
+                properties: {
+                  low_credit: { type: "boolean" },
+                  new_feature: { type: "boolean" },
+                  receive_fax: { type: "boolean" },
+                  send_fax: { type: "boolean" },
+                  voicemail: { type: "boolean" },
+                },
+              },
+              sms: {
+                type: "object",
+                required: ["low_credit", "new_feature", "receive_fax", "send_fax", "voicemail"],
+                properties: {
+                  numbers: { type: "array", items: { type: "string" } },
+                  low_credit: { type: "boolean" },
+                  new_feature: { type: "boolean" },
+                  receive_fax: { type: "boolean" },
+                  send_fax: { type: "boolean" },
+                  voicemail: { type: "boolean" },
+                },
+              },
+              slack: {
+                type: "object",
+                required: ["receive_fax", "send_fax", "target_channel"],
+                properties: {
+                  receive_fax: {
+                    type: "string",
+                    enum: ["with_attachment", "no_attachment", "off"],
+                  },
+                  send_fax: { type: "string", enum: ["with_attachment", "no_attachment", "off"] },
+                  target_channel: { type: "string" },
+                },
+              },
+              language: { type: "string", enum: ["en"] },
+            },
+          },
+          black_list: {
+            type: "object",
+            required: ["uids"],
+            properties: { uids: { type: "array", items: { type: "string" } } },
+          },
+        },
+      },
+      settings: {
+        type: "object",
+        properties: {
+          caller_id_name: { type: "string" },
+          send_fax: {
+            type: "object",
+            properties: {
+              retry: {
+                type: "object",
+                additionalProperties: false,
+                properties: {
+                  count: { type: "integer", minimum: 0, maximum: 3 },
+                  delay: { type: "integer", minimum: 0, maximum: 180 },
+                },
+              },
+              options: { type: "object" },
+              should_enhance: { type: "boolean" },
+            },
+          },
+          options: { type: "object" },
+          should_enhance: { type: "boolean" },
+        },
+      },
+    },
+  },
+} as const satisfies OperationRules;
+
+export const uploadFile = {
+  method: "POST",
+  path: "/accounts/{user_id}/files",
+  params: {
+    "path.user_id": { type: "string", required: true },
+    "query.format": { type: "string", enum: ["tiff", "pdf"] },
   },
 } as const satisfies OperationRules;
