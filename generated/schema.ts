@@ -1497,6 +1497,7 @@ export interface operations {
       400: components["responses"]["Error"];
       401: components["responses"]["UnauthorizedError"];
       500: components["responses"]["ServerError"];
+      default: components["responses"]["UnexpectedError"];
     };
   };
   getFax: {
@@ -1869,6 +1870,7 @@ export interface operations {
       400: components["responses"]["Error"];
       401: components["responses"]["UnauthorizedError"];
       500: components["responses"]["ServerError"];
+      default: components["responses"]["UnexpectedError"];
     };
   };
   sendFax: {
@@ -1888,7 +1890,9 @@ export interface operations {
     responses: {
       201: components["responses"]["SendFax"];
       400: components["responses"]["Error"];
+      401: components["responses"]["UnauthorizedError"];
       500: components["responses"]["ServerError"];
+      default: components["responses"]["UnexpectedError"];
     };
   };
   getOutboxFax: {
@@ -1954,7 +1958,9 @@ export interface operations {
         content?: never;
       };
       400: components["responses"]["Error"];
+      401: components["responses"]["UnauthorizedError"];
       500: components["responses"]["ServerError"];
+      default: components["responses"]["UnexpectedError"];
     };
   };
   deleteOutboxFax: {
