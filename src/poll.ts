@@ -1,0 +1,147 @@
+// Waiting for an outgoing fax to be delivered: poll the outbox item, then the fax record.
+import type { components } from "../generated/schema.js";
+import { getFax, getOutboxFax } from "./api.js";
+import type { FaxPlus } from "./client.js";
+import { FaxPlusError, NotFoundError, ValidationError } from "./errors.js";
+
+type Fax = components["schemas"]["Fax"];
+type FaxStatus = components["schemas"]["FaxStatus"];
+type OutboxStatus = components["schemas"]["OutboxStatus"];
+
+export interface WaitForDeliveryOptions {
+  /** How long to wait in total, in ms. Default 10 minutes. */
+  timeout?: number;
+  /** The first delay between polls, in ms; each next is 1.5 times longer, up to 30 s. Default 2 s. */
+  interval?: number;
+  /** Stops waiting; the wait then rejects with the abort reason. */
+  signal?: AbortSignal;
+}
+
+/** Time source of {@link waitForDelivery}; tests pass their own. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal: AbortSignal | undefined): Promise<void>;
+}
+
+/** The fax was not delivered (nor failed) within the `timeout` of {@link waitForDelivery}. */
+export class DeliveryTimeoutError extends FaxPlusError {
+  override name = "DeliveryTimeoutError";
+  /** The outbox or fax ID waited for. */
+  readonly id: string;
+  /** The timeout, in ms. */
+  readonly timeout: number;
+  /** The last status seen: an outbox status while queued, else the fax record's (if any). */
+  readonly lastStatus: OutboxStatus | FaxStatus | undefined;
+
+  constructor(id: string, timeout: number, lastStatus: OutboxStatus | FaxStatus | undefined) {
+    const seen = lastStatus === undefined ? "no status seen" : `last status: ${lastStatus}`;
+    super(`Fax ${id} was not delivered within ${timeout} ms (${seen}).`);
+    this.id = id;
+    this.timeout = timeout;
+    this.lastStatus = lastStatus;
+  }
+}
+
+// `satisfies` keeps this list in step with the spec's FaxStatus enum.
+const FINAL_STATUSES = new Set(
+  Object.keys({
+    success: true,
+    partially_sent: true,
+    partially_received: true,
+    insufficient_credit: true,
+    failed: true,
+    failed_internal_process_error: true,
+    failed_user_busy: true,
+    failed_no_answer: true,
+    failed_unallocated_number: true,
+    failed_office_converter_issue: true,
+    failed_separate_file_pages_issue: true,
+    failed_render_header_issue: true,
+    failed_invalid_number_format: true,
+    failed_mimetype_not_supported: true,
+    failed_destination_not_supported: true,
+    failed_image_preparation: true,
+    failed_to_send: true,
+    failed_normal_temporary_failure: true,
+    failed_unknown_converter_issue: true,
+    failed_normal_clearing: true,
+    failed_convert_to_tiff_issue: true,
+    failed_fs_49: true,
+    failed_fs_2: true,
+  } satisfies Record<FaxStatus, true>),
+);
+
+const MAX_INTERVAL = 30_000;
+
+/** The default {@link Clock}: `Date.now` and a `setTimeout` sleep that stops on abort. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    }),
+};
+
+/**
+ * Waits until a sent fax has a final status and returns its fax record, whether it succeeded or
+ * failed: check `record.status` (`success`, or `partially_sent`, `insufficient_credit`,
+ * `failed_*`). `id` is an outbox ID or a fax ID (the `ids` of a send with `return_ids: true`).
+ * While the outbox has the item the fax is queued; once the outbox answers 404, the fax record
+ * with the same ID is polled until its status is final.
+ * @throws DeliveryTimeoutError when `timeout` passes first (a request in flight may overrun it)
+ */
+export async function waitForDelivery(
+  fax: FaxPlus,
+  id: string,
+  options: WaitForDeliveryOptions = {},
+  clock: Clock = systemClock,
+): Promise<Fax> {
+  const timeout = positive("timeout", options.timeout ?? 600_000);
+  let delay = positive("interval", options.interval ?? 2_000);
+  const maxDelay = Math.max(delay, MAX_INTERVAL);
+  const { signal } = options;
+  const requestOptions = signal ? { signal } : undefined;
+  const deadline = clock.now() + timeout;
+  let queued = true;
+  let lastStatus: OutboxStatus | FaxStatus | undefined;
+
+  for (;;) {
+    if (queued) {
+      const item = await orUndefinedOn404(getOutboxFax(fax, id, requestOptions));
+      if (item) lastStatus = item.status;
+      else queued = false;
+    }
+    if (!queued) {
+      const record = await orUndefinedOn404(getFax(fax, id, requestOptions));
+      if (record) lastStatus = record.status;
+      if (record && FINAL_STATUSES.has(record.status)) return record;
+    }
+    const left = deadline - clock.now();
+    if (left <= 0) throw new DeliveryTimeoutError(id, timeout, lastStatus);
+    await clock.sleep(Math.min(delay, left), signal);
+    delay = Math.min(delay * 1.5, maxDelay);
+  }
+}
+
+async function orUndefinedOn404<T>(request: Promise<T>): Promise<T | undefined> {
+  try {
+    return await request;
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+function positive(field: string, value: number): number {
+  if (Number.isFinite(value) && value > 0) return value;
+  throw new ValidationError(field, "must be a positive number of ms");
+}

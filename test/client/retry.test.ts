@@ -1,0 +1,215 @@
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  ConnectionError,
+  FaxPlus,
+  InternalServerError,
+  RateLimitError,
+  TimeoutError,
+  unwrap,
+  type FaxPlusOptions,
+  type LogEvent,
+} from "../../src/index.js";
+import { closedPort, failure, reply, serve, type Harness } from "./harness.js";
+
+const OUTBOX = "/accounts/{user_id}/outbox";
+const OUTBOX_FAX = "/accounts/{user_id}/outbox/{outbox_fax_id}";
+const payload = { from: "+12345678901", to: ["+12345678902"], files: ["/transient-1"] };
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+function client(base: Harness | string, options: FaxPlusOptions = {}) {
+  const baseUrl = typeof base === "string" ? base : base.baseUrl;
+  return new FaxPlus({ token: "tok", baseUrl, ...options });
+}
+
+function sendFax(fax: FaxPlus) {
+  return fax.api.POST(OUTBOX, { params: { path: { user_id: "self" } }, body: payload });
+}
+
+function updateOutbox(fax: FaxPlus) {
+  return fax.api.PUT(OUTBOX_FAX, {
+    params: { path: { user_id: "self", outbox_fax_id: "f1" } },
+    body: { comment: "hi" },
+  });
+}
+
+function getOutbox(fax: FaxPlus) {
+  return fax.api.GET(OUTBOX_FAX, { params: { path: { user_id: "self", outbox_fax_id: "f1" } } });
+}
+
+describe("POST (send a fax)", () => {
+  it("is sent exactly once when it gets a 500, and says the fax may be queued", async () => {
+    harness = await serve((_, res) => reply(res, 500, { error: "internal", description: "boom" }));
+    const fax = client(harness);
+    const error = await failure(sendFax(fax).then((r) => unwrap(r, "POST", OUTBOX)));
+    expect(harness.received).toHaveLength(1);
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect(error).toMatchObject({ status: 500, mayHaveBeenProcessed: true, path: OUTBOX });
+    expect(String(error)).toMatch(/may already be queued/);
+    expect(String(error)).toMatch(/return_ids/);
+  });
+
+  it("is retried after 429 with Retry-After: 1, waiting at least that long", async () => {
+    harness = await serve((received, res) => {
+      if (harness?.received.length === 1)
+        reply(res, 429, { error: "rate" }, { "retry-after": "1" });
+      else reply(res, 201, { ids: { "+12345678902": "abc" } });
+    });
+    const started = performance.now();
+    const data = unwrap(await sendFax(client(harness)), "POST", OUTBOX);
+    const waited = performance.now() - started;
+    expect(harness.received).toHaveLength(2);
+    expect(data).toEqual({ ids: { "+12345678902": "abc" } });
+    expect(harness.received[1]?.body).toBe(JSON.stringify(payload));
+    expect(waited).toBeGreaterThanOrEqual(990); // timers may fire a millisecond early
+  });
+
+  it("fails at once when Retry-After is above 60 s, with the wait in the message", async () => {
+    harness = await serve((_, res) => reply(res, 429, { error: "rate" }, { "retry-after": "120" }));
+    const error = await failure(sendFax(client(harness)).then((r) => unwrap(r, "POST", OUTBOX)));
+    expect(harness.received).toHaveLength(1);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error).toMatchObject({ retryAfter: 120, mayHaveBeenProcessed: false });
+    expect(String(error)).toMatch(/120 s/);
+  });
+
+  it("is retried after a refused connection (nothing was sent)", async () => {
+    const port = await closedPort();
+    const events: LogEvent[] = [];
+    const fax = client(`http://127.0.0.1:${port}/v3`, {
+      logger: (event) => {
+        events.push(event);
+        // The server comes up during the backoff that follows the refused attempt.
+        if (event.event === "retry") {
+          void serve((_, res) => reply(res, 201, { ids: {} }), port).then((h) => (harness = h));
+        }
+      },
+    });
+    const data = unwrap(await sendFax(fax), "POST", OUTBOX);
+    expect(data).toEqual({ ids: {} });
+    expect(events.filter((e) => e.event === "retry").map((e) => e.reason)).toEqual([
+      "ECONNREFUSED",
+    ]);
+    expect(harness?.received).toHaveLength(1);
+  });
+
+  it("is retried after a DNS failure", async () => {
+    const retries: LogEvent[] = [];
+    const fax = client("http://faxplus-sdk-test.invalid/v3", {
+      allowInsecureHttp: true,
+      maxRetries: 1,
+      logger: (event) => event.event === "retry" && retries.push(event),
+    });
+    const error = await failure(sendFax(fax));
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as ConnectionError).code).toMatch(/^(ENOTFOUND|EAI_AGAIN)$/);
+    expect(error).toMatchObject({ mayHaveBeenProcessed: false });
+    expect(retries).toHaveLength(1);
+  });
+
+  it("is not retried after a reset mid-request, and says the fax may be queued", async () => {
+    harness = await serve((_, res) => res.socket?.destroy());
+    const error = await failure(sendFax(client(harness)));
+    expect(harness.received).toHaveLength(1);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error).not.toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ method: "POST", mayHaveBeenProcessed: true });
+    expect(String(error)).toMatch(/GET \/accounts\/\{user_id\}\/outbox/);
+    expect(String(error)).toMatch(/return_ids: true/);
+  });
+
+  it("is not retried after a timeout", async () => {
+    harness = await serve(() => {}); // never answers
+    const error = await failure(sendFax(client(harness, { timeout: 200 })));
+    expect(harness.received).toHaveLength(1);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ mayHaveBeenProcessed: true, timeout: 200 });
+    expect(String(error)).toMatch(/may already be queued/);
+  });
+});
+
+describe("GET, PUT, DELETE", () => {
+  it("a PUT that gets 503, 503, 200 succeeds after 3 requests", async () => {
+    harness = await serve((_, res) =>
+      harness!.received.length < 3 ? reply(res, 503) : reply(res, 204),
+    );
+    const result = await updateOutbox(client(harness));
+    expect(result.response.status).toBe(204);
+    expect(unwrap(result, "PUT", OUTBOX_FAX)).toBeUndefined();
+    expect(harness.received.map((r) => r.body)).toEqual(Array(3).fill('{"comment":"hi"}'));
+  });
+
+  it("gives up after maxRetries and returns the last response", async () => {
+    harness = await serve((_, res) => reply(res, 502, undefined, { "retry-after": "0" }));
+    const result = await getOutbox(client(harness, { maxRetries: 1 }));
+    expect(harness.received).toHaveLength(2);
+    expect(result.response.status).toBe(502);
+  });
+
+  it("retries a GET after a dropped connection, then reports a ConnectionError", async () => {
+    harness = await serve((_, res) => res.socket?.destroy());
+    const error = await failure(getOutbox(client(harness, { maxRetries: 1 })));
+    expect(harness.received).toHaveLength(2);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error).toMatchObject({ method: "GET", mayHaveBeenProcessed: false });
+  });
+
+  it("retries a GET after a timeout", async () => {
+    harness = await serve(() => {});
+    const error = await failure(getOutbox(client(harness, { timeout: 100, maxRetries: 1 })));
+    expect(harness.received).toHaveLength(2);
+    expect(error).toBeInstanceOf(TimeoutError);
+  });
+
+  it("does not retry statuses outside the policy (400, 404, 501)", async () => {
+    for (const status of [400, 404, 501]) {
+      const server = await serve((_, res) => reply(res, status));
+      await getOutbox(client(server));
+      expect(server.received).toHaveLength(1);
+      await server.close();
+    }
+  });
+
+  it("honours a Retry-After HTTP date", async () => {
+    harness = await serve((_, res) => {
+      if (harness!.received.length > 1) return reply(res, 200, {});
+      reply(res, 503, undefined, { "retry-after": new Date(Date.now() + 3000).toUTCString() });
+    });
+    const started = performance.now();
+    await getOutbox(client(harness));
+    expect(harness.received).toHaveLength(2);
+    // An HTTP date has 1 s resolution: the wait is over 2 s; a backoff would be under 0.5 s.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1500);
+  });
+});
+
+describe("per-call options (fetchWith)", () => {
+  it("overrides maxRetries for one call", async () => {
+    harness = await serve((_, res) => reply(res, 503, undefined, { "retry-after": "0" }));
+    const fax = client(harness);
+    await fax.api.GET(OUTBOX_FAX, {
+      params: { path: { user_id: "self", outbox_fax_id: "f1" } },
+      fetch: fax.fetchWith({ maxRetries: 0 }),
+    });
+    expect(harness.received).toHaveLength(1);
+    await getOutbox(fax);
+    expect(harness.received).toHaveLength(4);
+  });
+
+  it("overrides the timeout for one call", async () => {
+    harness = await serve(() => {});
+    const fax = client(harness, { maxRetries: 0 });
+    const error = await failure(
+      fax.api.GET(OUTBOX_FAX, {
+        params: { path: { user_id: "self", outbox_fax_id: "f1" } },
+        fetch: fax.fetchWith({ timeout: 150 }),
+      }),
+    );
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ timeout: 150 });
+  });
+});

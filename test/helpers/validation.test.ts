@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { FaxPlus, ValidationError } from "../../src/index.js";
+import type { SendFaxInput } from "../../src/index.js";
+import { startServer, type TestServer } from "../support/server.js";
+
+let server: TestServer;
+let fax: FaxPlus;
+beforeAll(async () => {
+  server = await startServer(() => ({ status: 500 }));
+  fax = new FaxPlus({ token: "test-token", baseUrl: server.baseUrl, maxRetries: 0 });
+});
+afterAll(() => server.close());
+beforeEach(() => {
+  server.requests.length = 0;
+});
+
+const ok: SendFaxInput = { from: "+12345678901", to: ["+12345678902"], files: ["/transient-1"] };
+const long = (n: number) => "x".repeat(n);
+// Casts stand for input that TypeScript would reject but JavaScript callers can still pass.
+const loose = (payload: object) => payload as SendFaxInput;
+
+const cases: [string, () => Promise<unknown>, string, RegExp][] = [
+  ["bad from number", () => fax.send({ ...ok, from: "12345" }), "from", /must match pattern/],
+  [
+    "from list with a bad entry",
+    () => fax.send({ ...ok, from: "+12345678901,123" }),
+    "from",
+    /pattern/,
+  ],
+  ["empty to", () => fax.send({ ...ok, to: [] }), "to", /at least 1 item/],
+  [
+    "bad to[3]",
+    () => fax.send({ ...ok, to: ["+12345678901", "+12345678902", "+12345678903", "555-1234"] }),
+    "to[3]",
+    /must match pattern/,
+  ],
+  ["missing to", () => fax.send(loose({ from: ok.from, files: ok.files })), "to", /is required/],
+  [
+    "neither files nor from_fax",
+    () => fax.send({ from: ok.from, to: ok.to }),
+    "files or from_fax",
+    /at least one/,
+  ],
+  [
+    "retry count 4",
+    () => fax.send({ ...ok, options: { retry: { count: 4 } } }),
+    "options.retry.count",
+    /at most 3/,
+  ],
+  [
+    "retry delay 181",
+    () => fax.send({ ...ok, options: { retry: { delay: 181 } } }),
+    "options.retry.delay",
+    /at most 180/,
+  ],
+  [
+    "send_time without offset",
+    () => fax.send({ ...ok, send_time: "2026-11-21 10:00:00" }),
+    "send_time",
+    /pattern/,
+  ],
+  [
+    "send_time invalid Date",
+    () => fax.send({ ...ok, send_time: new Date("nope") }),
+    "send_time",
+    /valid Date/,
+  ],
+  [
+    "unknown resolution",
+    () => fax.send(loose({ ...ok, resolution: "ultra" })),
+    "resolution",
+    /one of fine, superfine/,
+  ],
+  [
+    "cover page without subject",
+    () => fax.send(loose({ ...ok, cover_page: { name_to: "A", name_from: "B" } })),
+    "cover_page.subject",
+    /is required/,
+  ],
+  ["unknown field", () => fax.send(loose({ ...ok, fromm: "+1" })), "fromm", /not a field/],
+  [
+    "empty from_fax.fax_id",
+    () => fax.resend("", { from: ok.from, to: ok.to }),
+    "from_fax.fax_id",
+    /at least 1/,
+  ],
+  [
+    "33-char fax ID",
+    () => fax.bulkUpdateFaxes(["a", long(33)], { isRead: true }),
+    "ids[1]",
+    /at most 32/,
+  ],
+  [
+    "101-char comment",
+    () => fax.bulkUpdateFaxes(["a"], { comment: long(101) }),
+    "comment",
+    /at most 100/,
+  ],
+  [
+    "neither isRead nor comment",
+    () => fax.bulkUpdateFaxes(["a"], {}),
+    "is_read or comment",
+    /at least one/,
+  ],
+  ["empty ID list", () => fax.bulkUpdateFaxes([], { isRead: true }), "ids", /at least 1 item/],
+  [
+    "isRead as a string",
+    () => fax.bulkUpdateFaxes(["a"], { isRead: "yes" as unknown as boolean }),
+    "is_read",
+    /true or false/,
+  ],
+  [
+    "101-char outbox comment",
+    () => fax.bulkUpdateOutbox(["a"], { comment: long(101) }),
+    "comment",
+    /at most 100/,
+  ],
+  [
+    "33-char outbox ID",
+    () => fax.bulkUpdateOutbox([long(33)], { comment: "" }),
+    "ids[0]",
+    /at most 32/,
+  ],
+  [
+    "concurrency 0",
+    () => fax.bulkUpdateFaxes(["a"], { isRead: true }, { concurrency: 0 }),
+    "concurrency",
+    /positive integer/,
+  ],
+  ["empty outbox ID", () => fax.updateOutbox("", { comment: "x" }), "path.outbox_fax_id", /empty/],
+  ["outbox ID '..'", () => fax.updateOutbox("..", { comment: "x" }), "path.outbox_fax_id", /\.\./],
+];
+
+describe("invalid input is refused before anything is sent", () => {
+  it.each(cases)("%s", async (_name, call, field, rule) => {
+    const error = await call().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).field).toBe(field);
+    expect((error as ValidationError).rule).toMatch(rule);
+    expect((error as ValidationError).message).toContain(field);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("has at least 15 cases", () => expect(cases.length).toBeGreaterThanOrEqual(15));
+});

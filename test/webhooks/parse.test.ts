@@ -1,0 +1,95 @@
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { ValidationError } from "../../src/index.js";
+import { parseWebhook, type WebhookCallback } from "../../src/webhooks.js";
+import type { components } from "../../generated/schema.js";
+
+type FaxStatus = components["schemas"]["FaxStatus"];
+
+const sent = {
+  hook: {
+    id: "a1b2c3",
+    event: "fax_sent",
+    event_time: "2026-11-20 10:00:00",
+    target: "https://example.com/hooks/fax",
+  },
+  data: {
+    id: "a1b2c3",
+    uid: "u1",
+    pages: 2,
+    from: "+12345678901",
+    to: "+12345678902",
+    start_time: "2026-11-20 09:59:00",
+    file: "abc.tiff",
+    file_name: "fax.tiff",
+    cost: 2,
+    status: "success",
+  },
+};
+const received = {
+  hook: { ...sent.hook, event: "fax_received" },
+  data: { ...sent.data, from_number: "+12345678902", to_number: "+12345678901" },
+};
+
+describe("parseWebhook", () => {
+  it("accepts a fax_sent callback as JSON text", () => {
+    const callback = parseWebhook(JSON.stringify(sent));
+    expect(callback).toEqual(sent);
+    expect(callback.hook.event).toBe("fax_sent");
+  });
+
+  it("accepts an already parsed fax_received callback", () => {
+    const callback = parseWebhook(received);
+    expect(callback).toBe(received);
+    expect(callback.hook.event).toBe("fax_received");
+  });
+
+  it("narrows the type by hook.event", () => {
+    const callback = parseWebhook(sent);
+    expectTypeOf(callback).toEqualTypeOf<WebhookCallback>();
+    expectTypeOf(callback.hook.event).toEqualTypeOf<"fax_sent" | "fax_received">();
+    if (callback.hook.event === "fax_sent") {
+      expectTypeOf(callback.hook.event).toEqualTypeOf<"fax_sent">();
+      // @ts-expect-error: narrowed, so it cannot be fax_received here
+      expect(callback.hook.event === "fax_received").toBe(false);
+    }
+    expectTypeOf(callback.data.status).toEqualTypeOf<FaxStatus | undefined>();
+  });
+
+  it.each([
+    ["invalid JSON", "{hook:", "body", /valid JSON/],
+    ["JSON null", "null", "body", /object/],
+    ["an array", [sent], "body", /object/],
+    ["a number", 42, "body", /object/],
+    ["undefined", undefined, "body", /object/],
+    ["no hook", { data: sent.data }, "hook", /object/],
+    ["hook as a string", { hook: "fax_sent", data: sent.data }, "hook", /object/],
+    ["no event", { hook: { id: "x" }, data: sent.data }, "hook.event", /fax_sent, fax_received/],
+    ["an unknown event", { hook: { event: "fax_lost" }, data: sent.data }, "hook.event", /one of/],
+    [
+      "an event of another case",
+      { hook: { event: "FAX_SENT" }, data: sent.data },
+      "hook.event",
+      /one of/,
+    ],
+    [
+      "fax_page_received (not in the callback enum)",
+      { hook: { event: "fax_page_received" }, data: {} },
+      "hook.event",
+      /one of/,
+    ],
+    ["no data", { hook: sent.hook }, "data", /object/],
+    ["data as an array", { hook: sent.hook, data: [] }, "data", /object/],
+    ["data null", { hook: sent.hook, data: null }, "data", /object/],
+  ])("refuses %s", (_, body, field, rule) => {
+    const error = (() => {
+      try {
+        parseWebhook(body);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).field).toBe(field);
+    expect((error as ValidationError).rule).toMatch(rule);
+  });
+});
