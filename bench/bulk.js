@@ -1,0 +1,166 @@
+// Bulk throughput: 10,000 inbox fax IDs through `fax.bulkUpdateFaxes({ isRead: true })` against
+// the embedded mock with a fixed 20 ms latency per request (`inboxSize: 10000`, so every ID exists
+// and is answered `updated`), at concurrency 1, 4 and 8. The mock runs in a child process (its
+// CPU time would otherwise delay the client's), behind a counting proxy in the same child that
+// records the maximum number of requests in flight on the server side. The ideal wall time is
+// ceil(batches / concurrency) x latency, with batches = ceil(IDs / 100), the API's batch maximum.
+// Each concurrency runs `reps` times, interleaved; the median wall time is reported.
+//
+// Usage: node bench/bulk.js [reps=3]   (prints one JSON line)
+// Client and mock come from dist/ (run `npm run compile` first, as `npm run bench` does); without
+// dist/ the TypeScript sources are bundled with esbuild.
+import { fork } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { Agent, createServer, request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const repo = fileURLToPath(new URL("..", import.meta.url));
+const IDS = 10_000;
+const LATENCY_MS = 20;
+const BATCH = 100;
+const CONCURRENCY = [1, 4, 8];
+
+if (process.argv[2] === "--server") {
+  await serve();
+} else {
+  const reps = Number(process.argv[2] ?? 3);
+  console.log(JSON.stringify({ bench: "bulk", ...(await measureBulk(reps)) }));
+}
+
+/** `dist/src/<name>.js`, or a fresh esbuild bundle of `src/<name>.ts` without dist/. */
+async function load(name) {
+  const dist = join(repo, `dist/src/${name}.js`);
+  if (existsSync(dist)) return { module: await import(pathToFileURL(dist).href), from: "dist" };
+  const { build } = await import("esbuild");
+  const dir = await mkdtemp(join(tmpdir(), "faxplus-bulk-"));
+  try {
+    const file = join(dir, "entry.mjs");
+    await build({
+      entryPoints: [join(repo, `src/${name}.ts`)],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      outfile: file,
+      logLevel: "silent",
+    });
+    return { module: await import(pathToFileURL(file).href), from: "src (esbuild)" };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A reverse proxy to `target` that counts requests in flight, arrival to end of response. */
+async function countingProxy(target) {
+  const upstream = new URL(target);
+  const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+  const counter = { inFlight: 0, max: 0, total: 0 };
+  const server = createServer((req, res) => {
+    counter.total++;
+    counter.max = Math.max(counter.max, ++counter.inFlight);
+    res.once("close", () => counter.inFlight--);
+    const forward = request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        agent,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    forward.on("error", () => res.destroy());
+    req.pipe(forward);
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    counter,
+    baseUrl: `http://127.0.0.1:${server.address().port}${upstream.pathname}`,
+  };
+}
+
+/** Child process: the mock and the counting proxy; answers "reset" and "read" over IPC. */
+async function serve() {
+  const { module: mock } = await load("mock/index");
+  const server = await mock.startMockServer({ latencyMs: LATENCY_MS, inboxSize: IDS });
+  const proxy = await countingProxy(server.baseUrl);
+  const ids = Array.from({ length: IDS }, (_, i) => mock.seeds.inboxFaxId(i));
+  process.on("message", (message) => {
+    if (message === "reset") Object.assign(proxy.counter, { inFlight: 0, max: 0, total: 0 });
+    process.send({ ...proxy.counter });
+  });
+  process.on("disconnect", () => process.exit(0));
+  process.send({ baseUrl: proxy.baseUrl, ids });
+}
+
+async function measureBulk(reps) {
+  const child = fork(fileURLToPath(import.meta.url), ["--server"]);
+  const ready = new Promise((resolve) => child.once("message", resolve));
+  const ask = (message) =>
+    new Promise((resolve) => {
+      child.once("message", resolve);
+      child.send(message);
+    });
+  try {
+    const { module: sdk, from } = await load("index");
+    const { baseUrl, ids } = await ready;
+    const fax = new sdk.FaxPlus({ token: "token", baseUrl });
+    const batches = Math.ceil(IDS / BATCH);
+
+    // Warm-up: a few batches at each concurrency, not timed.
+    for (const concurrency of CONCURRENCY) {
+      await fax.bulkUpdateFaxes(ids.slice(0, BATCH * 8), { isRead: true }, { concurrency });
+    }
+
+    const runs = Object.fromEntries(CONCURRENCY.map((c) => [c, []]));
+    for (let r = 0; r < reps; r++) {
+      const order = r % 2 === 0 ? CONCURRENCY : [...CONCURRENCY].reverse();
+      for (const concurrency of order) {
+        await ask("reset");
+        const started = performance.now();
+        const result = await fax.bulkUpdateFaxes(ids, { isRead: r % 2 === 0 }, { concurrency });
+        const wallMs = performance.now() - started;
+        const counter = await ask("read");
+        if (result.updated.length !== IDS || counter.total !== batches) {
+          throw new Error(
+            `concurrency ${concurrency}: ${result.updated.length} updated, ` +
+              `${counter.total} requests (expected ${IDS} and ${batches})`,
+          );
+        }
+        runs[concurrency].push({ wallMs, maxInFlight: counter.max });
+      }
+    }
+
+    return {
+      ids: IDS,
+      ids_source: "seeded inbox faxes (mock inboxSize: 10000), all answered updated",
+      latencyMs: LATENCY_MS,
+      batches,
+      reps,
+      client: from,
+      results: CONCURRENCY.map((concurrency) => {
+        const walls = runs[concurrency].map((x) => x.wallMs).sort((a, b) => a - b);
+        const wallMs = walls[Math.floor(walls.length / 2)];
+        const idealMs = Math.ceil(batches / concurrency) * LATENCY_MS;
+        return {
+          concurrency,
+          wallMs: Math.round(wallMs),
+          minWallMs: Math.round(walls[0]),
+          maxInFlight: Math.max(...runs[concurrency].map((x) => x.maxInFlight)),
+          idealMs,
+          vsIdeal: Number((wallMs / idealMs).toFixed(2)),
+        };
+      }),
+    };
+  } finally {
+    child.disconnect();
+    child.kill();
+  }
+}

@@ -1,0 +1,196 @@
+// Per-call overhead on loopback: sequential GETs of one small JSON fax record from a local
+// node:http server (a child process, so its work is not timed) that answers every request with
+// the same fixed body. Contenders: raw fetch, bare openapi-fetch (createClient<paths>) and our
+// client (default options: retries on, not triggered; a token, so an Authorization header like
+// the others). After a warm-up they run in rounds, in a rotating order, each call timed alone;
+// the ratios compare medians of the same run.
+//
+// Usage: node bench/overhead.js [callsPerContender=5000]   (prints one JSON line)
+// Our client comes from dist/src/index.js (run `npm run compile` first, as `npm run bench` does);
+// without dist/ the TypeScript sources are bundled with esbuild.
+import { fork } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import createClient from "openapi-fetch";
+
+const repo = fileURLToPath(new URL("..", import.meta.url));
+const ROUND = 50; // calls per contender per round
+const WARMUP = 300; // calls per contender before measuring
+const FAX_ID = "0123456789abcdef0123456789abcdef";
+const PATH = "/accounts/{user_id}/faxes/{fax_id}";
+const BODY = JSON.stringify({
+  id: FAX_ID,
+  from: "+16699990000",
+  to: "+16699991111",
+  pages: 2,
+  status: "success",
+  direction: "incoming",
+  owner_id: "fedcba9876543210fedcba9876543210",
+  start_time: "2026-11-21 10:00:00",
+  cost: 2,
+  is_read: false,
+  comment: "",
+});
+
+if (process.argv[2] === "--server") {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(BODY),
+      });
+      res.end(BODY);
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, "127.0.0.1", () => process.send(server.address().port));
+  process.on("disconnect", () => process.exit(0));
+} else {
+  const calls = Number(process.argv[2] ?? 5000);
+  console.log(JSON.stringify({ bench: "overhead", ...(await measureOverhead(calls)) }));
+}
+
+/** Our package: dist/src/index.js, or a fresh esbuild bundle of src/index.ts without dist/. */
+async function loadSdk() {
+  const dist = join(repo, "dist/src/index.js");
+  if (existsSync(dist)) return { sdk: await import(pathToFileURL(dist).href), from: "dist" };
+  const { build } = await import("esbuild");
+  const dir = await mkdtemp(join(tmpdir(), "faxplus-overhead-"));
+  try {
+    const file = join(dir, "index.mjs");
+    await build({
+      entryPoints: [join(repo, "src/index.ts")],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      outfile: file,
+      logLevel: "silent",
+    });
+    return { sdk: await import(pathToFileURL(file).href), from: "src (esbuild)" };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function measureOverhead(calls) {
+  const server = fork(fileURLToPath(import.meta.url), ["--server"]);
+  try {
+    const port = await new Promise((resolve) => server.once("message", resolve));
+    const baseUrl = `http://127.0.0.1:${port}/v3`;
+    const { sdk, from } = await loadSdk();
+    const headers = { authorization: "Bearer token" };
+    const params = { path: { user_id: "self", fax_id: FAX_ID } };
+    const url = `${baseUrl}/accounts/self/faxes/${FAX_ID}`;
+    const bare = createClient({ baseUrl, headers });
+    const fax = new sdk.FaxPlus({ token: "token", baseUrl });
+
+    const contenders = [
+      {
+        name: "fetch",
+        call: async () => {
+          const response = await fetch(url, { headers });
+          const data = await response.json();
+          if (!response.ok || data.id !== FAX_ID) throw new Error("fetch: bad answer");
+        },
+      },
+      {
+        name: "openapi-fetch",
+        call: async () => {
+          const { data } = await bare.GET(PATH, { params });
+          if (data?.id !== FAX_ID) throw new Error("openapi-fetch: bad answer");
+        },
+      },
+      {
+        name: "faxplus",
+        call: async () => {
+          const { data } = await fax.api.GET(PATH, { params });
+          if (data?.id !== FAX_ID) throw new Error("faxplus: bad answer");
+        },
+      },
+    ];
+
+    for (let i = 0; i < WARMUP; i++) for (const c of contenders) await c.call();
+
+    const samples = contenders.map(() => []);
+    // CPU time of this process (user + system) per contender: unlike wall time it does not count
+    // waiting for the server or for a core, so it is steadier on a busy machine.
+    const cpuUs = contenders.map(() => 0);
+    const roundRatios = { oursVsOpenapiFetch: [], openapiFetchVsFetch: [] };
+    const rounds = Math.ceil(calls / ROUND);
+    const started = performance.now();
+    for (let r = 0; r < rounds; r++) {
+      const roundMedians = [];
+      for (let k = 0; k < contenders.length; k++) {
+        const index = (r + k) % contenders.length; // rotate who goes first
+        const times = [];
+        const cpu0 = process.cpuUsage();
+        for (let i = 0; i < ROUND; i++) {
+          const t0 = performance.now();
+          await contenders[index].call();
+          times.push(performance.now() - t0);
+        }
+        const cpu = process.cpuUsage(cpu0);
+        cpuUs[index] += cpu.user + cpu.system;
+        samples[index].push(...times);
+        roundMedians[index] = quantile(times, 0.5);
+      }
+      roundRatios.oursVsOpenapiFetch.push(roundMedians[2] / roundMedians[1]);
+      roundRatios.openapiFetchVsFetch.push(roundMedians[1] / roundMedians[0]);
+    }
+
+    const stats = Object.fromEntries(
+      contenders.map((c, i) => [
+        c.name,
+        {
+          calls: samples[i].length,
+          medianUs: round(quantile(samples[i], 0.5) * 1000, 1),
+          p99Us: round(quantile(samples[i], 0.99) * 1000, 1),
+          meanUs: round((samples[i].reduce((a, b) => a + b, 0) / samples[i].length) * 1000, 1),
+          cpuUsPerCall: round(cpuUs[i] / samples[i].length, 1),
+        },
+      ]),
+    );
+    const ours = stats.faxplus;
+    const of = stats["openapi-fetch"];
+    return {
+      operation: `GET ${PATH} (${Buffer.byteLength(BODY)}-byte JSON body)`,
+      client: from,
+      callsPerContender: rounds * ROUND,
+      wallMs: Math.round(performance.now() - started),
+      stats,
+      ratios: {
+        oursVsOpenapiFetch: {
+          median: round(ours.medianUs / of.medianUs, 3),
+          p99: round(ours.p99Us / of.p99Us, 3),
+          medianOfRounds: round(quantile(roundRatios.oursVsOpenapiFetch, 0.5), 3),
+          cpu: round(ours.cpuUsPerCall / of.cpuUsPerCall, 3),
+        },
+        openapiFetchVsFetch: {
+          median: round(of.medianUs / stats.fetch.medianUs, 3),
+          p99: round(of.p99Us / stats.fetch.p99Us, 3),
+          medianOfRounds: round(quantile(roundRatios.openapiFetchVsFetch, 0.5), 3),
+          cpu: round(of.cpuUsPerCall / stats.fetch.cpuUsPerCall, 3),
+        },
+      },
+      addedUs: { oursOverOpenapiFetch: round(ours.medianUs - of.medianUs, 1) },
+      target: { oursVsOpenapiFetch: 1.1 },
+    };
+  } finally {
+    server.disconnect();
+    server.kill();
+  }
+}
+
+function quantile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+function round(value, digits) {
+  return Number(value.toFixed(digits));
+}
