@@ -43,7 +43,10 @@ export interface FaxPlusOptions {
    * the new access token replaces `token`.
    */
   refreshToken?: string | undefined;
-  /** Receives the tokens of each refresh: persist them (the refresh token may be rotated). */
+  /**
+   * Receives the tokens of each refresh: persist them (the refresh token may be rotated).
+   * Awaited before the requests waiting on the refresh go on; if it throws, they fail with it.
+   */
   onTokens?: ((tokens: OAuthTokens) => void | Promise<void>) | undefined;
   /** OAuth2 token endpoint. Default `https://accounts.fax.plus/token`. */
   tokenUrl?: string | undefined;
@@ -128,15 +131,17 @@ export class FaxPlus {
 
   /**
    * A fetch applying per-call {@link RequestOptions}, for the `fetch` field of an openapi-fetch
-   * call: `fax.api.GET(path, { params, fetch: fax.fetchWith(opts) })`.
+   * call: `fax.api.GET(path, { params, fetch: fax.fetchWith(opts) })`. For an upload, pass its
+   * `FormData` too, so that every attempt streams the files instead of a buffered copy.
    */
-  fetchWith(options?: RequestOptions): FetchLike {
-    if (options === undefined) return this.#fetch;
+  fetchWith(options?: RequestOptions, form?: FormData): FetchLike {
+    if (options === undefined && form === undefined) return this.#fetch;
     const sendOptions: SendOptions = {
       ...this.#defaults,
-      maxRetries: checkMaxRetries(options.maxRetries ?? this.#defaults.maxRetries),
-      timeout: checkTimeout(options.timeout ?? this.#defaults.timeout),
-      signal: options.signal,
+      maxRetries: checkMaxRetries(options?.maxRetries ?? this.#defaults.maxRetries),
+      timeout: checkTimeout(options?.timeout ?? this.#defaults.timeout),
+      signal: options?.signal,
+      form,
     };
     return (request) => sendExpanded(request, sendOptions);
   }

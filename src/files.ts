@@ -67,16 +67,14 @@ export async function upload(
   const type = file.type || contentTypeOf(filename) || "application/octet-stream";
   // Re-wrapping a Blob references its data (no copy), and keeps a file-backed Blob lazy.
   const part = file.type === type ? file : new Blob([file], { type });
+  const form = new FormData();
+  form.append("fax_file", part, filename);
 
   const result = await fax.api.POST("/accounts/{user_id}/files", {
     params: { path: { user_id: fax.userId }, query: formatQuery(options.format) },
     body: { fax_file: part },
-    bodySerializer: (body) => {
-      const form = new FormData();
-      form.append("fax_file", body.fax_file, filename);
-      return form;
-    },
-    fetch: fax.fetchWith(options),
+    bodySerializer: () => form,
+    fetch: fax.fetchWith(options, form),
     // Following a redirect needs a copy of the body: undici keeps the whole upload in memory.
     redirect: "error",
   });

@@ -53,6 +53,11 @@ export interface SendOptions {
   signal?: AbortSignal | undefined;
   credentials?: Credentials | undefined;
   logger?: Logger | undefined;
+  /**
+   * A multipart body to send with every attempt instead of the request's own bytes. fetch
+   * serialises it anew each time, streaming file-backed Blobs from disk instead of buffering them.
+   */
+  form?: FormData | undefined;
 }
 
 /** Longest `Retry-After` we wait for; above it the response is returned at once. */
@@ -78,9 +83,14 @@ export async function send(request: Request, options: SendOptions): Promise<Resp
   let renewed = false;
   // A body can be read only once: keep its bytes and send them with every attempt. Decided by
   // method, not `request.body`, which Firefox does not implement.
-  const bytes =
-    request.method === "GET" || request.method === "HEAD" ? null : await request.arrayBuffer();
-  const body = bytes?.byteLength ? bytes : null;
+  let body: ArrayBuffer | FormData | null = options.form ?? null;
+  if (body) {
+    // The form is re-serialised per attempt with a new boundary: fetch must set the header.
+    request.headers.delete("content-type");
+  } else if (request.method !== "GET" && request.method !== "HEAD") {
+    const bytes = await request.arrayBuffer();
+    if (bytes.byteLength) body = bytes;
+  }
 
   for (let attempt = 1; ; attempt++) {
     let used = credentials?.apply(request.headers);
@@ -140,7 +150,7 @@ interface Sent {
 
 async function sendOnce(
   request: Request,
-  body: ArrayBuffer | null,
+  body: ArrayBuffer | FormData | null,
   options: SendOptions,
 ): Promise<Sent> {
   const aborted = abortedSignal(request, options.signal);
