@@ -111,6 +111,31 @@ describe("POST (send a fax)", () => {
     expect(retries).toHaveLength(1);
   });
 
+  it("re-sends the same multipart body (an upload) after a 429", async () => {
+    harness = await serve((_, res) =>
+      harness!.received.length === 1
+        ? reply(res, 429, undefined, { "retry-after": "0" })
+        : reply(res, 200, { path: "/transient-1" }),
+    );
+    const fax = client(harness);
+    const fax_file = new Blob(["%PDF-1.4 hello"], { type: "application/pdf" });
+    const { data } = await fax.api.POST("/accounts/{user_id}/files", {
+      params: { path: { user_id: "self" } },
+      body: { fax_file },
+      bodySerializer: (body) => {
+        const form = new FormData();
+        form.append("fax_file", body.fax_file, "a.pdf");
+        return form;
+      },
+    });
+    expect(data).toEqual({ path: "/transient-1" });
+    const [first, second] = harness.received;
+    expect(second?.body).toBe(first?.body);
+    expect(second?.body).toContain("%PDF-1.4 hello");
+    expect(second?.headers["content-type"]).toBe(first?.headers["content-type"]);
+    expect(first?.headers["content-type"]).toMatch(/^multipart\/form-data; boundary=/);
+  });
+
   it("is not retried after a reset mid-request, and says the fax may be queued", async () => {
     harness = await serve((_, res) => res.socket?.destroy());
     const error = await failure(sendFax(client(harness)));
@@ -141,6 +166,23 @@ describe("GET, PUT, DELETE", () => {
     expect(result.response.status).toBe(204);
     expect(unwrap(result, "PUT", OUTBOX_FAX)).toBeUndefined();
     expect(harness.received.map((r) => r.body)).toEqual(Array(3).fill('{"comment":"hi"}'));
+  });
+
+  it("a DELETE that gets 504 is retried, without a body", async () => {
+    harness = await serve((_, res) =>
+      harness!.received.length === 1
+        ? reply(res, 504, undefined, { "retry-after": "0" })
+        : reply(res, 204),
+    );
+    const fax = client(harness);
+    const result = await fax.api.DELETE(OUTBOX_FAX, {
+      params: { path: { user_id: "self", outbox_fax_id: "f1" } },
+    });
+    expect(result.response.status).toBe(204);
+    expect(harness.received.map((r) => [r.method, r.body])).toEqual([
+      ["DELETE", ""],
+      ["DELETE", ""],
+    ]);
   });
 
   it("gives up after maxRetries and returns the last response", async () => {
