@@ -1,3 +1,7 @@
+/**
+ * Typed client for the Fax.Plus REST API v3 (unofficial). Start with {@link FaxPlus}.
+ * @module faxplus-unofficial
+ */
 export { FaxPlus, DEFAULT_BASE_URL, DEFAULT_TOKEN_URL } from "./client.js";
 export type { BulkOptions, FaxPlusOptions, FaxRecord, RequestOptions } from "./client.js";
 export type { DownloadOptions, FileType, UploadInput, UploadOptions } from "./files.js";
@@ -5,7 +9,12 @@ export type { FaxPage, ListFaxesQuery } from "./records.js";
 export { DeliveryTimeoutError } from "./poll.js";
 export type { WaitForDeliveryOptions } from "./poll.js";
 export { parseWebhook } from "./webhooks.js";
-export type { WebhookCallback, WebhookCallbackData, WebhookEvent } from "./webhooks.js";
+export type {
+  WebhookCallback,
+  WebhookCallbackData,
+  WebhookCallbackHook,
+  WebhookEvent,
+} from "./webhooks.js";
 export type { BulkFailure, BulkItemCode, BulkUpdateResult } from "./bulk.js";
 export type {
   ForwardInput,

@@ -1,4 +1,7 @@
-// The Node-only entry, `faxplus-unofficial/node`: everything of the main entry plus file helpers.
+/**
+ * Node entry: everything of the main entry, plus `fromPath` to upload files from disk.
+ * @module faxplus-unofficial/node
+ */
 import { openAsBlob } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";

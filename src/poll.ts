@@ -17,13 +17,13 @@ export interface WaitForDeliveryOptions {
   signal?: AbortSignal;
 }
 
-/** Time source of {@link waitForDelivery}; tests pass their own. */
+/** Time source of `waitForDelivery`; tests pass their own. */
 export interface Clock {
   now(): number;
   sleep(ms: number, signal: AbortSignal | undefined): Promise<void>;
 }
 
-/** The fax was not delivered (nor failed) within the `timeout` of {@link waitForDelivery}. */
+/** The fax was not delivered (nor failed) within the `timeout` of `waitForDelivery`. */
 export class DeliveryTimeoutError extends FaxPlusError {
   override name = "DeliveryTimeoutError";
   /** The outbox or fax ID waited for. */

@@ -2,17 +2,18 @@
 import type { components } from "../generated/schema.js";
 import { ValidationError } from "./errors.js";
 
-type Hook = components["schemas"]["WebhookCallbackHook"];
+/** The `hook` part of a webhook callback: which hook fired, for which event, when. */
+export type WebhookCallbackHook = components["schemas"]["WebhookCallbackHook"];
 
 /** An event a callback can carry: `fax_sent` or `fax_received`. */
-export type WebhookEvent = NonNullable<Hook["event"]>;
+export type WebhookEvent = NonNullable<WebhookCallbackHook["event"]>;
 
 /** The fax a callback is about; read `from`/`to` first, then `from_number`/`to_number`. */
 export type WebhookCallbackData = components["schemas"]["WebhookCallbackData"];
 
 /** A validated callback body; narrow it with `callback.hook.event`. */
 export type WebhookCallback = {
-  [E in WebhookEvent]: { hook: Hook & { event: E }; data: WebhookCallbackData };
+  [E in WebhookEvent]: { hook: WebhookCallbackHook & { event: E }; data: WebhookCallbackData };
 }[WebhookEvent];
 
 // `satisfies` keeps this list in step with the spec's enum of `hook.event`.

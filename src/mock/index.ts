@@ -1,4 +1,7 @@
-// An embedded, stateful mock of the Fax.Plus REST API v3 for tests and demos (Node only).
+/**
+ * An in-memory Fax.Plus API for tests and demos (Node only). Start with `startMockServer`.
+ * @module faxplus-unofficial/mock
+ */
 // Each server has its own state; see routes.ts for the operations and state.ts for the seed data.
 import {
   createServer,
@@ -11,6 +14,7 @@ import { HttpError, matchRoute, type Reply, type RouteMatch } from "./routes.js"
 import { MockState, type StateOptions } from "./state.js";
 
 export { MockState, seeds } from "./state.js";
+export type { StateOptions } from "./state.js";
 export type { Account, Fax, FaxNumber, Outbox, OutboxJob, StoredFile, Webhook } from "./state.js";
 
 export interface MockServerOptions extends StateOptions {
