@@ -3,7 +3,7 @@ import type { components, paths } from "../generated/schema.js";
 import { Auth, type OAuthTokens, type TokenSource } from "./auth.js";
 import * as rules from "../generated/rules.js";
 import * as api from "./api.js";
-import { bulkUpdate, type BulkUpdateResult } from "./bulk.js";
+import { bulkUpdate, type BulkItemCode, type BulkUpdateResult } from "./bulk.js";
 import * as files from "./files.js";
 import type { DownloadOptions, UploadInput, UploadOptions } from "./files.js";
 import { waitForDelivery, type WaitForDeliveryOptions } from "./poll.js";
@@ -363,57 +363,73 @@ export class FaxPlus {
    * Sets the comment of any number of outbox jobs: deduped, split into batches of the API's
    * maximum, sent `concurrency` at a time. Jobs already `sending` come back in `conflict`.
    */
-  async bulkUpdateOutbox(
+  bulkUpdateOutbox(
     ids: readonly string[],
     changes: { comment: string },
     options: BulkOptions = {},
   ): Promise<BulkUpdateResult> {
-    const rule = rules.bulkUpdateOutboxFaxes.body;
-    const concurrency = checkBulk(rule, ids, changes, options);
     const params = { path: { user_id: this.userId } };
-    return bulkUpdate(ids, {
-      batchSize: rule.properties.ids.maxItems,
-      concurrency,
-      sendBatch: async (batch) => {
-        const init = { params, body: { ...changes, ids: batch }, fetch: this.fetchWith(options) };
-        return unwrap(await this.api.PUT(OUTBOX, init), "PUT", OUTBOX).results;
-      },
-    });
+    return this.#bulk(
+      rules.bulkUpdateOutboxFaxes.body,
+      ids,
+      changes,
+      options,
+      async (body, fetch) =>
+        unwrap(await this.api.PUT(OUTBOX, { params, body, fetch }), "PUT", OUTBOX).results,
+    );
   }
 
   /**
    * Marks any number of fax records read or unread and/or sets their comment: deduped, split
    * into batches of the API's maximum, sent `concurrency` at a time.
    */
-  async bulkUpdateFaxes(
+  bulkUpdateFaxes(
     ids: readonly string[],
     changes: { isRead?: boolean; comment?: string },
     options: BulkOptions = {},
   ): Promise<BulkUpdateResult> {
-    const rule = rules.bulkUpdateFaxes.body;
     const fields = {
       ...(changes.isRead === undefined ? {} : { is_read: changes.isRead }),
       ...(changes.comment === undefined ? {} : { comment: changes.comment }),
     };
-    const concurrency = checkBulk(rule, ids, fields, options);
     const params = { path: { user_id: this.userId } };
+    return this.#bulk(
+      rules.bulkUpdateFaxes.body,
+      ids,
+      fields,
+      options,
+      async (body, fetch) =>
+        unwrap(await this.api.PUT(FAXES, { params, body, fetch }), "PUT", FAXES).results,
+    );
+  }
+
+  /** Validates the whole update before the first batch, then sends the batches. */
+  async #bulk<F extends object>(
+    rule: BulkRule,
+    ids: readonly string[],
+    fields: F,
+    options: BulkOptions,
+    put: (body: F & { ids: string[] }, fetch: FetchLike) => Promise<readonly BulkItem[]>,
+  ): Promise<BulkUpdateResult> {
+    const concurrency = checkBulk(rule, ids, fields, options);
+    const fetch = this.fetchWith(options);
     return bulkUpdate(ids, {
       batchSize: rule.properties.ids.maxItems,
       concurrency,
-      sendBatch: async (batch) => {
-        const init = { params, body: { ...fields, ids: batch }, fetch: this.fetchWith(options) };
-        return unwrap(await this.api.PUT(FAXES, init), "PUT", FAXES).results;
-      },
+      sendBatch: (batch) => put({ ...fields, ids: batch }, fetch),
     });
   }
 }
+
+type BulkRule = (typeof rules)["bulkUpdateFaxes" | "bulkUpdateOutboxFaxes"]["body"];
+type BulkItem = { id: string; code: BulkItemCode };
 
 /**
  * Validates a whole bulk update before its first batch: the fields, every ID with its position
  * in the caller's list, and the concurrency. Returns the concurrency.
  */
 function checkBulk(
-  rule: (typeof rules)["bulkUpdateFaxes" | "bulkUpdateOutboxFaxes"]["body"],
+  rule: BulkRule,
   ids: readonly string[],
   fields: object,
   options: BulkOptions,
