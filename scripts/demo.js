@@ -2,7 +2,7 @@
 // npm start -- --live: reads your real account with FAXPLUS_TOKEN (sends nothing unless --send-to).
 // Imports the built package by its own name, as a user would (run after `npm run build`).
 import { FaxPlus, ValidationError } from "faxplus-unofficial";
-import { seeds, startMockServer } from "faxplus-unofficial/mock";
+import { pdfDocument, seeds, startMockServer } from "faxplus-unofficial/mock";
 
 const args = process.argv.slice(2);
 const say = (text = "") => console.log(text);
@@ -132,24 +132,6 @@ async function live() {
   say(`Sent to ${sendTo}: ${JSON.stringify(ids)}`);
 }
 
-/** A one-page PDF saying hello, built by hand (a PDF needs byte offsets in its xref table). */
 function helloPdf() {
-  const objects = [
-    "<< /Type /Catalog /Pages 2 0 R >>",
-    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-    "<< /Length 58 >>\nstream\nBT /F1 24 Tf 72 700 Td (Hello from faxplus-unofficial) Tj ET\nendstream",
-    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-  ];
-  let pdf = "%PDF-1.4\n";
-  const offsets = objects.map((body, i) => {
-    const offset = pdf.length;
-    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
-    return offset;
-  });
-  const xref = pdf.length;
-  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const offset of offsets) pdf += `${String(offset).padStart(10, "0")} 00000 n \n`;
-  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return new TextEncoder().encode(pdf);
+  return pdfDocument("Hello from faxplus-unofficial");
 }

@@ -13,6 +13,7 @@ import type { AddressInfo } from "node:net";
 import { HttpError, matchRoute, type Reply, type RouteMatch } from "./routes.js";
 import { MockState, type StateOptions } from "./state.js";
 
+export { pdfDocument, tiffDocument } from "./documents.js";
 export { MockState, seeds } from "./state.js";
 export type { StateOptions } from "./state.js";
 export type { Account, Fax, FaxNumber, Outbox, OutboxJob, StoredFile, Webhook } from "./state.js";
