@@ -1,7 +1,7 @@
 // A real node:http server on 127.0.0.1 (random port) that records every request it receives
 // and lets each test answer with raw node objects: status codes, stalls, resets.
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { listen } from "../support/server.js";
 
 export interface Received {
   method: string;
@@ -23,31 +23,17 @@ export interface Harness {
 
 export async function serve(respond: Responder, port = 0): Promise<Harness> {
   const received: Received[] = [];
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+  const server = await listen(async (req, body, res) => {
     const entry = {
       method: req.method ?? "",
       url: req.url ?? "",
       headers: req.headers,
-      body: Buffer.concat(chunks).toString("utf8"),
+      body: body.toString("utf8"),
     };
     received.push(entry);
     await respond(entry, res, req);
-  });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    baseUrl: `${origin}/v3`,
-    origin,
-    port: (server.address() as AddressInfo).port,
-    received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  }, port);
+  return { ...server, received };
 }
 
 /** Answers with a status, optional JSON body and headers. */

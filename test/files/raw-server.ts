@@ -1,7 +1,7 @@
 // A real node:http server on 127.0.0.1 that keeps each request body as raw bytes (multipart
 // needs them) and lets the test write the response itself (binary, chunked, held open).
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { listen } from "../support/server.js";
 
 export interface RawRequest {
   method: string;
@@ -21,29 +21,17 @@ export async function startRawServer(
   respond: (request: RawRequest, res: ServerResponse) => void | Promise<void>,
 ): Promise<RawServer> {
   const requests: RawRequest[] = [];
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+  const server = await listen(async (req, body, res) => {
     const request = {
       method: req.method ?? "",
       url: (req.url ?? "").replace(/^\/v3/, ""),
       headers: req.headers,
-      body: Buffer.concat(chunks),
+      body,
     };
     requests.push(request);
     await respond(request, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}/v3`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { baseUrl: server.baseUrl, requests, close: server.close };
 }
 
 export interface Part {

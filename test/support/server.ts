@@ -1,6 +1,41 @@
-// A real HTTP server on 127.0.0.1 that records every request and answers through a handler.
-import { createServer, type IncomingMessage } from "node:http";
+// Real HTTP servers on 127.0.0.1 for tests: `listen` is the core that test/client/harness.ts and
+// test/files/raw-server.ts build on; `startServer` records requests and answers with `Reply`s.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+
+export interface Listening {
+  /** http://127.0.0.1:PORT */
+  origin: string;
+  /** origin + "/v3", like the real API root */
+  baseUrl: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Listens on 127.0.0.1 (a random port by default) and calls `handle` with each read body. */
+export async function listen(
+  handle: (req: IncomingMessage, body: Buffer, res: ServerResponse) => unknown,
+  port = 0,
+): Promise<Listening> {
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    await handle(req, Buffer.concat(chunks), res);
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const bound = (server.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${bound}`;
+  return {
+    origin,
+    baseUrl: `${origin}/v3`,
+    port: bound,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
 
 export interface Recorded {
   method: string;
@@ -32,12 +67,10 @@ export interface TestServer {
 export async function startServer(handler: Handler): Promise<TestServer> {
   let inFlight = 0;
   const state = { requests: [] as Recorded[], maxInFlight: 0 };
-  const server = createServer(async (req, res) => {
+  const server = await listen(async (req, bytes, res) => {
     inFlight++;
     state.maxInFlight = Math.max(state.maxInFlight, inFlight);
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString("utf8");
+    const text = bytes.toString("utf8");
     const recorded: Recorded = {
       method: req.method ?? "",
       path: (req.url ?? "").replace(/^\/v3/, ""),
@@ -56,20 +89,14 @@ export async function startServer(handler: Handler): Promise<TestServer> {
     });
     res.end(body);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    baseUrl: `http://127.0.0.1:${port}/v3`,
+    baseUrl: server.baseUrl,
     get requests() {
       return state.requests;
     },
     get maxInFlight() {
       return state.maxInFlight;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: server.close,
   };
 }
