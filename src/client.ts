@@ -273,8 +273,9 @@ export class FaxPlus {
   }
 
   /**
-   * Waits until a sent fax (an outbox ID, or a fax ID from `send`) has a final status, polling
-   * with backoff, and returns its record whether it succeeded or failed: check `status`.
+   * Waits until a sent fax (a fax ID returned by `send`) has a final status, polling with
+   * backoff, and returns its record whether it succeeded or failed: check `status`. An outbox
+   * job ID works only while the job is queued (the sent fax gets its own record ID).
    * @throws DeliveryTimeoutError when `timeout` passes first.
    */
   waitForDelivery(id: string, options?: WaitForDeliveryOptions): Promise<FaxRecord> {

@@ -94,9 +94,10 @@ export const systemClock: Clock = {
 /**
  * Waits until a sent fax has a final status and returns its fax record, whether it succeeded or
  * failed: check `record.status` (`success`, or `partially_sent`, `insufficient_credit`,
- * `failed_*`). `id` is an outbox ID or a fax ID (the `ids` of a send with `return_ids: true`).
- * While the outbox has the item the fax is queued; once the outbox answers 404, the fax record
- * with the same ID is polled until its status is final.
+ * `failed_*`). Pass a fax ID that `send` returned (`return_ids`, on by default): while the outbox
+ * answers for the ID the fax is queued; once it answers 404, the fax record with that ID is polled
+ * until its status is final. An outbox job ID works only while the job is queued: the sent fax
+ * gets its own record ID, so waiting on a job ID alone ends in `DeliveryTimeoutError`.
  * @throws DeliveryTimeoutError when `timeout` passes first (a request in flight may overrun it)
  */
 export async function waitForDelivery(
