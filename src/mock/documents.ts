@@ -1,7 +1,7 @@
 // The small but valid documents the mock serves as downloads: a one-page PDF and a 1x1 TIFF.
 
 /** A one-page PDF 1.4 showing `text` (a few hundred bytes, `%PDF-1.4` ... `%%EOF`). */
-export function pdfDocument(text: string): Uint8Array {
+export function pdfDocument(text: string): Uint8Array<ArrayBuffer> {
   const safe = text.replace(/[^\x20-\x7e]/g, "?").replace(/[\\()]/g, "\\$&");
   const stream = `BT /F1 18 Tf 72 720 Td (${safe}) Tj ET`;
   const objects = [
@@ -25,7 +25,7 @@ export function pdfDocument(text: string): Uint8Array {
 }
 
 /** A baseline little-endian TIFF: one white 1x1 bilevel pixel. */
-export function tiffDocument(): Uint8Array {
+export function tiffDocument(): Uint8Array<ArrayBuffer> {
   // tag, type (3 SHORT, 4 LONG, 5 RATIONAL), value; the IFD starts at byte 8.
   const entries: [number, number, number][] = [
     [256, 3, 1], // ImageWidth
