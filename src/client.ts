@@ -104,9 +104,11 @@ export class FaxPlus {
   readonly userId: string;
   readonly #defaults: SendOptions;
   readonly #fetch: FetchLike;
+  readonly #allowHttp: boolean;
 
   constructor(options: FaxPlusOptions = {}) {
     const allowHttp = options.allowInsecureHttp === true;
+    this.#allowHttp = allowHttp;
     const baseUrl = checkUrl("baseUrl", options.baseUrl ?? DEFAULT_BASE_URL, allowHttp);
     const tokenUrl = checkUrl("tokenUrl", options.tokenUrl ?? DEFAULT_TOKEN_URL, allowHttp);
     this.userId = options.userId ?? "self";
@@ -120,7 +122,7 @@ export class FaxPlus {
     };
     const auth = new Auth({ ...options, tokenUrl }, transport);
     this.#defaults = { ...transport, credentials: auth };
-    this.#fetch = (request) => sendExpanded(request, this.#defaults);
+    this.#fetch = (request) => sendExpanded(request, this.#defaults, allowHttp);
     this.api = createClient<paths>({
       baseUrl,
       fetch: this.#fetch,
@@ -143,7 +145,7 @@ export class FaxPlus {
       signal: options?.signal,
       form,
     };
-    return (request) => sendExpanded(request, sendOptions);
+    return (request) => sendExpanded(request, sendOptions, this.#allowHttp);
   }
 
   /**
@@ -463,10 +465,29 @@ function checkPathParam(field: string, value: unknown): void {
 }
 
 /** openapi-fetch skips the path serializer when `params.path` is absent, leaving `{name}`. */
-function sendExpanded(request: Request, options: SendOptions): Promise<Response> {
+function sendExpanded(
+  request: Request,
+  options: SendOptions,
+  allowHttp: boolean,
+): Promise<Response> {
   const left = /%7B([\w.;*]+)%7D/i.exec(request.url);
   if (left) return Promise.reject(new ValidationError(`path.${left[1]}`, "is required"));
+  // A per-request `baseUrl` of openapi-fetch skips the constructor's check: repeat it here, so
+  // the token never travels in clear text (https is the fast path).
+  if (!request.url.startsWith("https:") && !sameOrigin(request.url)) {
+    try {
+      checkUrl("baseUrl", request.url, allowHttp);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
   return send(request, options);
+}
+
+/** In a browser, a request to the page's own origin (a relative `baseUrl`). */
+function sameOrigin(url: string): boolean {
+  const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
+  return origin !== undefined && url.startsWith(`${origin}/`);
 }
 
 function checkUrl(field: string, value: string, allowInsecureHttp: boolean): string {

@@ -184,6 +184,23 @@ describe("baseUrl", () => {
     ).not.toThrow();
   });
 
+  it("refuses a per-request baseUrl over plain http before sending the token", async () => {
+    let sent = 0;
+    const fax = new FaxPlus({
+      token: TOKEN,
+      fetch: async () => (sent++, new Response(null, { status: 204 })),
+    });
+    const error = await failure(
+      fax.api.GET(OUTBOX_FAX, { params, baseUrl: "http://restapi.fax.plus/v3" }),
+    );
+    expect(error).toMatchObject({ name: "ValidationError", field: "baseUrl" });
+    expect(sent).toBe(0);
+    // https and loopback overrides still go through.
+    await fax.api.GET(OUTBOX_FAX, { params, baseUrl: "https://eu.restapi.fax.plus/v3" });
+    await fax.api.GET(OUTBOX_FAX, { params, baseUrl: "http://127.0.0.1:9/v3" });
+    expect(sent).toBe(2);
+  });
+
   it("applies the same rule to tokenUrl", () => {
     expect(() => new FaxPlus({ tokenUrl: "http://accounts.fax.plus/token" })).toThrow(
       expect.objectContaining({ field: "tokenUrl" }),
