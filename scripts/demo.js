@@ -108,9 +108,11 @@ async function live() {
     console.error("--live needs FAXPLUS_TOKEN (a personal access token) in the environment.");
     process.exit(2);
   }
+  // FAXPLUS_BASE_URL points --live elsewhere, e.g. at a mock (the tests do).
   const fax = new FaxPlus({
     token,
     ...(process.env.FAXPLUS_CLIENT_ID && { clientId: process.env.FAXPLUS_CLIENT_ID }),
+    ...(process.env.FAXPLUS_BASE_URL && { baseUrl: process.env.FAXPLUS_BASE_URL }),
   });
   const account = await fax.getAccount();
   say(`Account ${account.email} (${account.account_type}, ${account.status})`);
@@ -122,8 +124,12 @@ async function live() {
   const outbox = await fax.listOutbox();
   say(`Outbox: ${outbox.records.length} job(s)`);
 
-  const sendTo = args[args.indexOf("--send-to") + 1];
   if (!args.includes("--send-to")) return say("No fax sent (pass --send-to +1... to send one).");
+  const sendTo = args[args.indexOf("--send-to") + 1];
+  if (!sendTo?.startsWith("+")) {
+    console.error("--send-to needs a fax number such as +12025550123.");
+    process.exit(2);
+  }
   const from = numbers[0]?.number ?? "no_number";
   const path = await fax.upload(new Blob([helloPdf()], { type: "application/pdf" }), {
     filename: "hello.pdf",
