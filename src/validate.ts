@@ -20,7 +20,8 @@ export function check(rules: SchemaRules, value: unknown, field = ""): void {
       break;
     case "integer":
     case "number":
-      if (typeof value !== "number" || !Number.isFinite(value)) fail(`must be a ${rules.type}`);
+      if (typeof value !== "number" || !Number.isFinite(value))
+        fail(rules.type === "integer" ? "must be an integer" : "must be a number");
       if (rules.type === "integer" && !Number.isInteger(value)) fail("must be an integer");
       if (rules.minimum !== undefined && (value as number) < rules.minimum)
         fail(`must be at least ${rules.minimum}`);
