@@ -1,34 +1,30 @@
 /**
- * Typed client for the Fax.Plus REST API v3 (unofficial). Start with {@link FaxPlus}.
+ * Typed client for the Fax.Plus REST API v3 (unofficial). Two ways in: the {@link FaxPlus} class,
+ * or {@link createFaxPlus} and the standalone functions (one per operation of the spec, plus the
+ * workflows), which bundlers drop when unused.
  * @module faxplus-unofficial
  */
-export { FaxPlus, DEFAULT_BASE_URL, DEFAULT_TOKEN_URL } from "./client.js";
-export type { BulkOptions, FaxPlusOptions, FaxRecord, RequestOptions } from "./client.js";
-export type { DownloadOptions, FileType, UploadInput, UploadOptions } from "./files.js";
-export type { FaxPage, ListFaxesQuery } from "./records.js";
-export { DeliveryTimeoutError } from "./poll.js";
-export type { WaitForDeliveryOptions } from "./poll.js";
-export { parseWebhook } from "./webhooks.js";
-export type {
-  WebhookCallback,
-  WebhookCallbackData,
-  WebhookCallbackHook,
-  WebhookEvent,
-} from "./webhooks.js";
-export type { BulkFailure, BulkItemCode, BulkUpdateResult } from "./bulk.js";
-export type {
-  ForwardInput,
-  ResendInput,
-  SendFaxIds,
-  SendFaxInput,
-  SendFaxPayload,
-} from "./send.js";
-export type { OAuthTokens, TokenSource } from "./auth.js";
+
+// The class.
+export { FaxPlus } from "./faxplus.js";
+export type { BoundOperations } from "./faxplus.js";
+
+// The client core and its options.
+export { createFaxPlus, fetchWith } from "./core/client.js";
+export type { FaxPlusCore } from "./core/client.js";
+export { DEFAULT_BASE_URL, DEFAULT_TOKEN_URL } from "./core/options.js";
+export type { FaxPlusOptions, FetchLike, RequestOptions } from "./core/options.js";
+export type { OAuthTokens, TokenSource } from "./core/auth.js";
+export type { LogEvent, Logger } from "./core/log.js";
+export { MAX_RETRY_AFTER_SECONDS } from "./core/retry.js";
+
+// Errors.
 export {
   FaxPlusError,
   ValidationError,
   ConnectionError,
   TimeoutError,
+  UnexpectedResponseError,
   ApiError,
   BadRequestError,
   AuthenticationError,
@@ -38,9 +34,48 @@ export {
   UnprocessableEntityError,
   RateLimitError,
   InternalServerError,
-  unwrap,
-} from "./errors.js";
-export type { SuccessData } from "./errors.js";
-export { MAX_RETRY_AFTER_SECONDS } from "./retry.js";
-export type { FetchLike, LogEvent, Logger } from "./retry.js";
+} from "./core/errors.js";
+
+// One function per operation of the spec, and what they return.
+export * from "./operations/index.js";
+
+// Workflows: what spans several requests.
+export { send, resend, forward, formatSendTime } from "./workflows/send.js";
+export type {
+  ForwardInput,
+  ResendInput,
+  SendFaxIds,
+  SendFaxInput,
+  SendFaxPayload,
+} from "./workflows/send.js";
+export { updateFaxes, updateOutboxFaxes } from "./workflows/bulk.js";
+export type {
+  BulkFailure,
+  BulkFaxChanges,
+  BulkItemCode,
+  BulkOptions,
+  BulkOutboxChanges,
+  BulkUpdateResult,
+} from "./workflows/bulk.js";
+export {
+  upload,
+  download,
+  downloadStream,
+  downloadReport,
+  downloadReportStream,
+} from "./workflows/files.js";
+export type { DownloadOptions, UploadInput, UploadOptions } from "./workflows/files.js";
+export { listFaxPage, iterateFaxes } from "./workflows/records.js";
+export type { FaxPage, ListFaxesQuery } from "./workflows/records.js";
+export { waitForDelivery, DeliveryTimeoutError } from "./workflows/delivery.js";
+export type { Clock, WaitForDeliveryOptions } from "./workflows/delivery.js";
+
+// Webhook callbacks.
+export { parseWebhook } from "./webhooks.js";
+export type { WebhookCallback, WebhookEvent } from "./webhooks.js";
+
+// Types of the spec: a named type per schema and per operation's parameters, and the raw maps.
+export type * from "../generated/types.js";
 export type { paths, components, operations } from "../generated/schema.js";
+/** @deprecated Use {@link Fax}. */
+export type FaxRecord = import("../generated/types.js").Fax;

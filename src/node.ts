@@ -5,8 +5,8 @@
 import { openAsBlob } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
-import { ValidationError } from "./errors.js";
-import { contentTypeOf } from "./files.js";
+import { ValidationError } from "./core/errors.js";
+import { contentTypeOf } from "./workflows/files.js";
 
 export * from "./index.js";
 

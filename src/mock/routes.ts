@@ -6,8 +6,8 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { components } from "../../generated/schema.js";
 import * as rules from "../../generated/rules.js";
 import type { OperationRules } from "../../generated/rules.js";
-import { ValidationError } from "../errors.js";
-import { check, checkQuery as checkQueryRules } from "../validate.js";
+import { ValidationError } from "../core/errors.js";
+import { check, checkQuery as checkQueryRules } from "../core/validate.js";
 import { pdfDocument, tiffDocument } from "./documents.js";
 import { type Fax, formatTime, type MockState, newId, type OutboxJob, parseTime } from "./state.js";
 
@@ -350,13 +350,18 @@ function notFound(kind: string, id: string): HttpError {
 
 // Validation with the spec's rules (generated/rules.ts), as the SDK does before sending.
 
-const operationRules: Record<string, OperationRules | undefined> = rules;
+/** The rules of every operation, by operationId. */
+const operationRules = new Map<string, OperationRules>(
+  Object.values(rules as Record<string, object>)
+    .filter((value): value is OperationRules => "method" in value && "path" in value)
+    .map((operation) => [operation.id, operation]),
+);
 
 /** The JSON body, checked against the operation's rules; 400 when it breaks one. */
 function body<T>(ctx: Context, operationId: string): T {
   if (ctx.body === undefined)
     throw new HttpError(400, "invalid_request", "a JSON body is required");
-  const schema = operationRules[operationId]?.body;
+  const schema = operationRules.get(operationId)?.body;
   if (schema) asHttpError(() => check(schema, ctx.body, ""));
   return ctx.body as T;
 }
@@ -364,7 +369,7 @@ function body<T>(ctx: Context, operationId: string): T {
 /** Checks the query parameters against the operation's rules; 400 when one breaks them. */
 /** Checks the query with the SDK's own rule (validate.ts), after typing the URL's strings. */
 function checkQuery(ctx: Context, operationId: string): void {
-  const operation = operationRules[operationId];
+  const operation = operationRules.get(operationId);
   if (!operation) return;
   const query: Record<string, unknown> = {};
   for (const [key, schema] of Object.entries(operation.params)) {
@@ -373,7 +378,7 @@ function checkQuery(ctx: Context, operationId: string): void {
     const isNumber = schema.type === "integer" || schema.type === "number";
     query[key.slice("query.".length)] = isNumber && text.trim() !== "" ? Number(text) : text;
   }
-  asHttpError(() => checkQueryRules(operation, query));
+  asHttpError(() => checkQueryRules(operation.params, query));
 }
 
 /** A ValidationError becomes the API's 400 `invalid_request` answer. */

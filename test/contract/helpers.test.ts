@@ -121,8 +121,9 @@ it("manages numbers, the account, members and webhooks", async () => {
 });
 
 it("covered every operation of the spec through the helpers", async () => {
-  const rules = await import("../../generated/rules.js");
-  expect([...called].sort()).toEqual(Object.keys(rules).sort());
+  const rules = (await import("../../generated/rules.js")) as Record<string, object>;
+  const operations = Object.keys(rules).filter((name) => "method" in rules[name]!);
+  expect([...called].sort()).toEqual(operations.sort());
 });
 
 it("left Prism no warning-level violation either", () => {

@@ -39,7 +39,8 @@ describe("parseWebhook", () => {
 
   it("accepts an already parsed fax_received callback", () => {
     const callback = parseWebhook(received);
-    expect(callback).toBe(received);
+    expect(callback).toEqual(received);
+    expect(callback).not.toBe(received); // a checked copy: later changes to the input do not reach it
     expect(callback.hook.event).toBe("fax_received");
   });
 
@@ -61,9 +62,9 @@ describe("parseWebhook", () => {
     ["an array", [sent], "body", /object/],
     ["a number", 42, "body", /object/],
     ["undefined", undefined, "body", /object/],
-    ["no hook", { data: sent.data }, "hook", /object/],
+    ["no hook", { data: sent.data }, "hook", /is required/],
     ["hook as a string", { hook: "fax_sent", data: sent.data }, "hook", /object/],
-    ["no event", { hook: { id: "x" }, data: sent.data }, "hook.event", /fax_sent, fax_received/],
+    ["no event", { hook: { id: "x" }, data: sent.data }, "hook.event", /is required/],
     ["an unknown event", { hook: { event: "fax_lost" }, data: sent.data }, "hook.event", /one of/],
     [
       "an event of another case",
@@ -77,9 +78,33 @@ describe("parseWebhook", () => {
       "hook.event",
       /one of/,
     ],
-    ["no data", { hook: sent.hook }, "data", /object/],
+    ["no data", { hook: sent.hook }, "data", /is required/],
     ["data as an array", { hook: sent.hook, data: [] }, "data", /object/],
     ["data null", { hook: sent.hook, data: null }, "data", /object/],
+    [
+      "a target that is a number",
+      { hook: { ...sent.hook, target: 5 }, data: sent.data },
+      "hook.target",
+      /must be a string/,
+    ],
+    [
+      "a to_number that is an object",
+      { hook: sent.hook, data: { ...sent.data, to_number: {} } },
+      "data.to_number",
+      /must be a string/,
+    ],
+    [
+      "pages given as text",
+      { hook: sent.hook, data: { ...sent.data, pages: "2" } },
+      "data.pages",
+      /number/,
+    ],
+    [
+      "an unknown status",
+      { hook: sent.hook, data: { ...sent.data, status: "done" } },
+      "data.status",
+      /one of/,
+    ],
   ])("refuses %s", (_, body, field, rule) => {
     const error = (() => {
       try {

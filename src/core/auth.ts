@@ -1,0 +1,171 @@
+// Credentials: the bearer token (a string, or a function called before every attempt), the OAuth2
+// client ID header, and the OAuth2 refresh after a 401 (one refresh shared by concurrent requests).
+import { ApiError, FaxPlusError, ValidationError } from "./errors.js";
+
+/** A bearer token, or a (possibly async) function returning the current one. */
+export type TokenSource = string | (() => string | Promise<string>);
+
+/** What the OAuth2 token endpoint returned on a refresh. */
+export interface OAuthTokens {
+  access_token: string;
+  /** Present when the server rotated the refresh token: store it, the old one is spent. */
+  refresh_token?: string;
+  expires_in?: number;
+  token_type?: string;
+  scope?: string;
+}
+
+/** The checked auth options (see `FaxPlusOptions`). */
+export interface AuthSettings {
+  token: TokenSource | undefined;
+  clientId: string | undefined;
+  refresh:
+    | {
+        clientSecret: string;
+        refreshToken: string;
+        tokenUrl: string;
+        onTokens: ((tokens: OAuthTokens) => void | Promise<void>) | undefined;
+      }
+    | undefined;
+}
+
+/** Sets the credentials of each attempt and renews them after a 401 (the transport calls these). */
+export interface Credentials {
+  /** Static headers of every request (`x-fax-clientid`). */
+  readonly headers: Record<string, string>;
+  /** Sets the Authorization header; returns the token used, for `renew`. */
+  apply(headers: Headers): string | undefined | Promise<string | undefined>;
+  /** Whether `renew` can get a new token. */
+  readonly canRenew: boolean;
+  /** Gets a new token after a 401 on a request sent with `used` (single-flight). */
+  renew(used: string | undefined): Promise<void>;
+}
+
+/** No credentials: for the token endpoint, which authenticates the client another way. */
+export const NO_CREDENTIALS: Credentials = {
+  headers: {},
+  apply: () => undefined,
+  canRenew: false,
+  renew: async () => {},
+};
+
+/** Visible ASCII only: no spaces, CR, LF or other control characters. */
+const HEADER_SAFE = /^[\x21-\x7e]+$/;
+
+/** Throws a ValidationError (that never echoes the value) unless `value` is safe in a header. */
+export function checkHeaderValue(field: string, value: unknown): asserts value is string {
+  if (typeof value !== "string" || !HEADER_SAFE.test(value)) {
+    throw new ValidationError(
+      field,
+      "must be a non-empty string of visible ASCII characters (no spaces, CR or LF)",
+    );
+  }
+}
+
+/**
+ * Sets the credentials of each attempt and renews the token after a 401. `send` is the
+ * transport, used for the token endpoint (with the same timeouts and redirect policy).
+ */
+export class Auth implements Credentials {
+  /** Static headers for every request (`x-fax-clientid`). */
+  readonly headers: Record<string, string> = {};
+  /** Whether {@link renew} can get a new token. */
+  readonly canRenew: boolean;
+  readonly #settings: AuthSettings;
+  readonly #send: (request: Request) => Promise<Response>;
+  #refreshToken: string | undefined;
+  /** The access token from the last refresh; it replaces `token` from then on. */
+  #refreshed: string | undefined;
+  #pending: Promise<void> | undefined;
+
+  constructor(settings: AuthSettings, send: (request: Request) => Promise<Response>) {
+    if (settings.clientId !== undefined) this.headers["x-fax-clientid"] = settings.clientId;
+    this.canRenew = settings.refresh !== undefined;
+    this.#settings = settings;
+    this.#send = send;
+    this.#refreshToken = settings.refresh?.refreshToken;
+  }
+
+  /**
+   * Sets the Authorization header and returns the token used (for {@link renew}). Synchronous for
+   * a string token, which is the common case on every request; a promise for a token function.
+   */
+  apply(headers: Headers): string | undefined | Promise<string | undefined> {
+    const source = this.#refreshed ?? this.#settings.token;
+    if (typeof source !== "function") return setBearer(headers, source);
+    let result: string | Promise<string>;
+    try {
+      result = source();
+    } catch (error) {
+      return Promise.reject(tokenFunctionError(error));
+    }
+    if (typeof result === "string") return setBearer(headers, result);
+    return Promise.resolve(result).then(
+      (token) => setBearer(headers, token),
+      (error: unknown) => Promise.reject(tokenFunctionError(error)),
+    );
+  }
+
+  /** Gets a new token after a 401 on a request sent with `used` (single-flight). */
+  async renew(used: string | undefined): Promise<void> {
+    // Another request refreshed after this one was sent: just send it again.
+    if (this.#refreshed !== undefined && this.#refreshed !== used) return;
+    this.#pending ??= this.#refresh().finally(() => (this.#pending = undefined));
+    await this.#pending;
+  }
+
+  async #refresh(): Promise<void> {
+    const { clientId } = this.#settings;
+    const refresh = this.#settings.refresh;
+    if (!refresh) return;
+    const request = new Request(refresh.tokenUrl, {
+      method: "POST",
+      headers: {
+        authorization: `Basic ${btoa(`${clientId}:${refresh.clientSecret}`)}`,
+        "content-type": "application/x-www-form-urlencoded",
+        accept: "application/json",
+      },
+      body: new URLSearchParams({
+        grant_type: "refresh_token",
+        refresh_token: this.#refreshToken ?? "",
+      }).toString(),
+    });
+    const response = await this.#send(request);
+    const text = await response.text();
+    const body = parseJson(text);
+    if (!response.ok) throw ApiError.from(response, body, "POST", refresh.tokenUrl);
+
+    const tokens = body as Partial<OAuthTokens> | undefined;
+    if (typeof tokens?.access_token !== "string") {
+      throw new FaxPlusError(
+        `POST ${refresh.tokenUrl}: the token endpoint returned no access_token`,
+      );
+    }
+    checkHeaderValue("access_token from the token endpoint", tokens.access_token);
+    this.#refreshed = tokens.access_token;
+    if (typeof tokens.refresh_token === "string") this.#refreshToken = tokens.refresh_token;
+    await refresh.onTokens?.(tokens as OAuthTokens);
+  }
+}
+
+function setBearer(headers: Headers, token: unknown): string | undefined {
+  if (token === undefined) return undefined;
+  checkHeaderValue("token", token); // a token function's result too
+  headers.set("authorization", `Bearer ${token}`);
+  return token;
+}
+
+/** A token function's own failure, as a FaxPlusError (its message is the function's, not ours). */
+function tokenFunctionError(error: unknown): FaxPlusError {
+  if (error instanceof FaxPlusError) return error;
+  const name = error instanceof Error ? error.name : typeof error;
+  return new FaxPlusError(`token: the token function failed (${name})`, { cause: error });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return text;
+  }
+}

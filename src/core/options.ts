@@ -1,0 +1,245 @@
+// The client's options: their types, their defaults, and the one place where they are checked and
+// normalised, once, when a client is created. Per-call overrides (RequestOptions) are checked by
+// `callOptions`, on each call that has some.
+import { checkHeaderValue, type AuthSettings, type OAuthTokens, type TokenSource } from "./auth.js";
+import { ValidationError } from "./errors.js";
+import type { Logger } from "./log.js";
+import { encodePathParam } from "./path.js";
+import { checkBaseUrl } from "./url.js";
+import { readFields } from "./validate.js";
+
+export const DEFAULT_BASE_URL = "https://restapi.fax.plus/v3";
+export const DEFAULT_TOKEN_URL = "https://accounts.fax.plus/token";
+
+/** A fetch function: the global one or any compatible replacement. Called unbound. */
+export type FetchLike = (input: Request) => Promise<Response>;
+
+/**
+ * Options of a client (`createFaxPlus` or `new FaxPlus`). Every field is optional. On Node, `token`
+ * and `clientId` default to the `FAXPLUS_TOKEN` and `FAXPLUS_CLIENT_ID` environment variables
+ * (never in browsers); without a token no `Authorization` header is sent.
+ */
+export interface FaxPlusOptions {
+  /**
+   * A personal access token, or a (possibly async) function returning the current access
+   * token, called before every attempt (for token stores and frontends). Default on Node:
+   * `process.env.FAXPLUS_TOKEN`.
+   */
+  token?: TokenSource | undefined;
+  /** OAuth2 client ID, sent as the `x-fax-clientid` header. Default on Node: `FAXPLUS_CLIENT_ID`. */
+  clientId?: string | undefined;
+  /** OAuth2 client secret, used only at the token endpoint (HTTP Basic) to refresh. */
+  clientSecret?: string | undefined;
+  /**
+   * OAuth2 refresh token. With `clientId` and `clientSecret`, a 401 triggers one refresh
+   * (shared by concurrent requests), then the request is sent again once. After a refresh
+   * the new access token replaces `token`.
+   */
+  refreshToken?: string | undefined;
+  /**
+   * Receives the tokens of each refresh: persist them (the refresh token may be rotated).
+   * Awaited before the requests waiting on the refresh go on; if it throws, they fail with it.
+   */
+  onTokens?: ((tokens: OAuthTokens) => void | Promise<void>) | undefined;
+  /** OAuth2 token endpoint. Default `https://accounts.fax.plus/token`. */
+  tokenUrl?: string | undefined;
+  /**
+   * API root. Default `https://restapi.fax.plus/v3`. Must be https, except for loopback hosts
+   * or with `allowInsecureHttp`; a same-origin path such as `/api/faxplus` is accepted too
+   * (browser apps that proxy the API through their backend).
+   */
+  baseUrl?: string | undefined;
+  /** Allow `http:` URLs to non-loopback hosts (the token is then sent in clear text). */
+  allowInsecureHttp?: boolean | undefined;
+  /** The account that operations act on when no `user_id` is given. Default `"self"`. */
+  userId?: string | undefined;
+  /** A fetch implementation; default `globalThis.fetch`, looked up at call time. */
+  fetch?: FetchLike | undefined;
+  /** Retries after the first attempt, see the retry policy. Default 2. */
+  maxRetries?: number | undefined;
+  /** Per-attempt timeout in ms, including the token function and reading the body. Default 60 000. */
+  timeout?: number | undefined;
+  /** Debug hook receiving a structured event per request, response, retry and error. */
+  logger?: Logger | undefined;
+}
+
+/** Per-call overrides, the last argument of every operation and helper. */
+export interface RequestOptions {
+  /** Retries after the first attempt, for this call. */
+  maxRetries?: number | undefined;
+  /** Per-attempt timeout in ms, for this call. */
+  timeout?: number | undefined;
+  /** Aborts the call; a caller's abort is never retried and surfaces as the abort reason. */
+  signal?: AbortSignal | undefined;
+}
+
+/** The options of a client after {@link normaliseOptions}: checked, with defaults applied. */
+export interface Settings {
+  readonly baseUrl: string;
+  readonly allowInsecureHttp: boolean;
+  readonly userId: string;
+  readonly maxRetries: number;
+  readonly timeout: number;
+  readonly fetch: FetchLike | undefined;
+  readonly logger: Logger | undefined;
+  readonly auth: AuthSettings;
+}
+
+/** The transport settings of one call: the client's, with its RequestOptions applied. */
+export interface CallOptions {
+  readonly maxRetries: number;
+  readonly timeout: number;
+  readonly signal?: AbortSignal | undefined;
+}
+
+const OPTION_NAMES = new Set([
+  "token",
+  "clientId",
+  "clientSecret",
+  "refreshToken",
+  "onTokens",
+  "tokenUrl",
+  "baseUrl",
+  "allowInsecureHttp",
+  "userId",
+  "fetch",
+  "maxRetries",
+  "timeout",
+  "logger",
+]);
+const REQUEST_OPTION_NAMES = new Set(["maxRetries", "timeout", "signal"]);
+
+/**
+ * Checks every option once and applies the defaults. Unknown option names, wrong types and values
+ * outside their range throw a {@link ValidationError} naming the option; secrets are never echoed.
+ */
+export function normaliseOptions(input: FaxPlusOptions | undefined): Settings {
+  const options = ownFields(input, "options", OPTION_NAMES, "an option");
+  const allowInsecureHttp = optional(options, "allowInsecureHttp", "boolean") ?? false;
+  const token = options["token"] ?? readEnv("FAXPLUS_TOKEN");
+  if (typeof token === "string") checkHeaderValue("token", token);
+  else if (token !== undefined && typeof token !== "function") {
+    throw new ValidationError("token", "must be a string or a function returning one");
+  }
+  const clientId = options["clientId"] ?? readEnv("FAXPLUS_CLIENT_ID");
+  if (clientId !== undefined) checkHeaderValue("header x-fax-clientid", clientId);
+
+  const refreshToken = options["refreshToken"];
+  let refresh: AuthSettings["refresh"];
+  if (refreshToken !== undefined) {
+    checkHeaderValue("refreshToken", refreshToken);
+    if (clientId === undefined) throw new ValidationError("clientId", "is required to refresh");
+    const clientSecret = options["clientSecret"];
+    checkHeaderValue("clientSecret", clientSecret);
+    refresh = {
+      clientSecret,
+      refreshToken,
+      tokenUrl: checkBaseUrl(
+        "tokenUrl",
+        options["tokenUrl"] ?? DEFAULT_TOKEN_URL,
+        allowInsecureHttp,
+      ),
+      onTokens: optional(options, "onTokens", "function") as
+        ((tokens: OAuthTokens) => void | Promise<void>) | undefined,
+    };
+  } else if (options["tokenUrl"] !== undefined) {
+    checkBaseUrl("tokenUrl", options["tokenUrl"], allowInsecureHttp);
+  }
+
+  const userId = optional(options, "userId", "string") ?? "self";
+  try {
+    encodePathParam("user_id", userId);
+  } catch (error) {
+    throw new ValidationError("userId", (error as ValidationError).rule);
+  }
+
+  return {
+    baseUrl: checkBaseUrl("baseUrl", options["baseUrl"] ?? DEFAULT_BASE_URL, allowInsecureHttp),
+    allowInsecureHttp,
+    userId,
+    maxRetries: checkMaxRetries(options["maxRetries"] ?? 2),
+    timeout: checkTimeout(options["timeout"] ?? 60_000),
+    fetch: optional(options, "fetch", "function") as FetchLike | undefined,
+    logger: optional(options, "logger", "function") as Logger | undefined,
+    auth: { token: token as TokenSource | undefined, clientId, refresh },
+  };
+}
+
+/** The transport settings of one call: `options` checked and applied over the client's. */
+export function callOptions(settings: Settings, input: RequestOptions | undefined): CallOptions {
+  if (input === undefined) return settings;
+  const options = ownFields(input, "options", REQUEST_OPTION_NAMES, "a request option");
+  const signal = checkSignal(options["signal"]);
+  return {
+    maxRetries: checkMaxRetries(options["maxRetries"] ?? settings.maxRetries),
+    timeout: checkTimeout(options["timeout"] ?? settings.timeout),
+    signal,
+  };
+}
+
+/** The own fields of an options object, each read once, refusing unknown names. */
+export function ownFields(
+  input: unknown,
+  field: string,
+  names: ReadonlySet<string>,
+  what: string,
+): Record<string, unknown> {
+  if (input === undefined) return {};
+  const fields = readFields(input, field);
+  for (const key of Object.keys(fields)) {
+    if (!names.has(key)) throw new ValidationError(key, `is not ${what}`);
+  }
+  return fields;
+}
+
+function optional<T extends "boolean" | "string" | "function">(
+  options: Record<string, unknown>,
+  name: string,
+  type: T,
+): (T extends "boolean" ? boolean : T extends "string" ? string : unknown) | undefined {
+  const value = options[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== type) throw new ValidationError(name, `must be a ${type}`);
+  return value as T extends "boolean" ? boolean : T extends "string" ? string : unknown;
+}
+
+export function checkMaxRetries(value: unknown): number {
+  if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 100) {
+    return value;
+  }
+  throw new ValidationError("maxRetries", "must be an integer from 0 to 100");
+}
+
+export function checkTimeout(value: unknown): number {
+  // setTimeout fires at once for delays above 2^31 - 1 ms.
+  if (typeof value === "number" && Number.isFinite(value) && value > 0 && value <= 2_147_483_647) {
+    return value;
+  }
+  throw new ValidationError("timeout", "must be a number of ms between 1 and 2147483647");
+}
+
+/** Throws unless `value` is undefined or an AbortSignal. */
+export function checkSignal(value: unknown): AbortSignal | undefined {
+  if (value === undefined || isAbortSignal(value)) return value as AbortSignal | undefined;
+  throw new ValidationError("signal", "must be an AbortSignal");
+}
+
+function isAbortSignal(value: unknown): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as AbortSignal).aborted === "boolean" &&
+    typeof (value as AbortSignal).addEventListener === "function"
+  );
+}
+
+/** An environment variable on Node (and runtimes that mimic it), never in a browser page. */
+function readEnv(name: string): string | undefined {
+  const global = globalThis as {
+    process?: { versions?: { node?: string }; env?: Record<string, string | undefined> };
+    document?: unknown;
+  };
+  if (global.document !== undefined || !global.process?.versions?.node) return undefined;
+  const value = global.process.env?.[name];
+  return value === undefined || value === "" ? undefined : value;
+}

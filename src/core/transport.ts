@@ -1,0 +1,323 @@
+// The transport: the `fetch` that openapi-fetch calls with every request it built. In order:
+//  1. guards: no path parameter left unfilled, no credentials to a URL the policy refuses (url.ts);
+//  2. the body is kept, to send the same bytes on every attempt;
+//  3. each attempt: its deadline is armed (deadline.ts), the credentials are set (auth.ts; a token
+//     function counts against the deadline and the caller's signal), then fetch, without following
+//     redirects;
+//  4. a 401 gets one token refresh and re-send; a failure the policy retries (retry.ts) waits, then
+//     goes back to 3;
+//  5. the response is returned with its deadline still armed until its body has been read.
+
+import type { Credentials } from "./auth.js";
+import { disarm, arm, type Deadline } from "./deadline.js";
+import {
+  ConnectionError,
+  FaxPlusError,
+  MAY_HAVE_BEEN_PROCESSED,
+  TimeoutError,
+  ValidationError,
+  hasSideEffects,
+} from "./errors.js";
+import { eventLogger, redact, type LogFields } from "./log.js";
+import type { CallOptions, FetchLike, Settings } from "./options.js";
+import { NOT_SENT_CODES, backoff, isIdempotent, isRetryableError, retryDelay } from "./retry.js";
+import { checkRequestUrl } from "./url.js";
+
+/** A body the caller already holds: sent as is on every attempt instead of the request's own. */
+export type KeptBody = string | FormData;
+
+/** What a client sends with: its settings and credentials. */
+export interface Transport {
+  readonly settings: Settings;
+  readonly auth: Credentials;
+}
+
+/**
+ * A fetch for openapi-fetch that sends with `call`'s retries, timeout and signal. `body`, when
+ * given, is sent on every attempt instead of reading the request's body back: the serialised JSON
+ * of a checked payload, or a multipart form (re-serialised per attempt, so that files stream).
+ */
+export function fetchFor(transport: Transport, call: CallOptions, body?: KeptBody): FetchLike {
+  return (request) => send(transport, call, request, body);
+}
+
+/** Sends `request`: guards, then attempts until one answers or the retry policy gives up. */
+export async function send(
+  transport: Transport,
+  call: CallOptions,
+  request: Request,
+  kept?: KeptBody,
+): Promise<Response> {
+  const { settings, auth } = transport;
+  checkFilled(request.url);
+  checkRequestUrl(request.url, settings.baseUrl, settings.allowInsecureHttp);
+  const note = settings.logger && eventLogger(settings.logger, request);
+  const idempotent = isIdempotent(request.method);
+
+  let body: BodyInit | null = null;
+  if (kept !== undefined) {
+    body = kept;
+    // A form is re-serialised per attempt with a new boundary: fetch must set the header.
+    if (kept instanceof FormData) request.headers.delete("content-type");
+  } else if (hasSideEffects(request.method)) {
+    // Decided by method, not `request.body`, which Firefox does not implement.
+    const bytes = await request.arrayBuffer();
+    if (bytes.byteLength) body = bytes;
+  }
+
+  let retries = 0;
+  let renewed = false;
+  for (let attempt = 1; ; attempt++) {
+    let sent: Sent;
+    try {
+      sent = await attemptOnce(transport, call, request, body, attempt, note);
+    } catch (error) {
+      if (retries < call.maxRetries && isRetryableError(error, idempotent)) {
+        const delayMs = backoff(retries++);
+        note?.(attempt, { event: "retry", reason: reasonOf(error), delayMs });
+        await sleep(delayMs, request, call.signal);
+        continue;
+      }
+      note?.(attempt, { event: "error", message: messageOf(error) });
+      throw error;
+    }
+
+    const { response } = sent;
+    if (response.status === 401 && auth.canRenew && !renewed) {
+      renewed = true;
+      discard(sent);
+      await untilAborted(auth.renew(sent.token), request.signal, call.signal);
+      note?.(attempt, { event: "retry", reason: "token refreshed", delayMs: 0 });
+      continue;
+    }
+    if (retries < call.maxRetries) {
+      const delayMs = retryDelay(response, idempotent, retries);
+      if (delayMs !== undefined) {
+        retries++;
+        discard(sent);
+        note?.(attempt, { event: "retry", reason: `status ${response.status}`, delayMs });
+        await sleep(delayMs, request, call.signal);
+        continue;
+      }
+    }
+    keepUntilRead(sent);
+    return response;
+  }
+}
+
+/** A response whose attempt deadline is still armed; `finish` disarms it. */
+interface Sent {
+  response: Response;
+  finish: () => void;
+  /** The token the attempt was sent with, for a refresh after a 401. */
+  token: string | undefined;
+  request: Request;
+}
+
+async function attemptOnce(
+  { settings, auth }: Transport,
+  call: CallOptions,
+  request: Request,
+  body: BodyInit | null,
+  attempt: number,
+  note: ((attempt: number, fields: LogFields) => void) | undefined,
+): Promise<Sent> {
+  const signal = call.signal;
+  if (signal?.aborted) throw signal.reason;
+  if (request.signal.aborted) throw request.signal.reason;
+
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal?.aborted ? signal.reason : request.signal.reason);
+  request.signal.addEventListener("abort", onAbort);
+  signal?.addEventListener("abort", onAbort);
+  let sending = false;
+  const deadline: Deadline = arm(call.timeout, () =>
+    controller.abort(
+      new TimeoutError({
+        method: request.method,
+        url: urlOf(request),
+        timeout: call.timeout,
+        mayHaveBeenProcessed: sending && hasSideEffects(request.method),
+      }),
+    ),
+  );
+  const finish = () => {
+    disarm(deadline);
+    request.signal.removeEventListener("abort", onAbort);
+    signal?.removeEventListener("abort", onAbort);
+  };
+
+  let token: string | undefined;
+  try {
+    const applied = auth.apply(request.headers);
+    // No await (a microtask) for a string token, the common case.
+    token = typeof applied === "object" ? await untilAborted(applied, controller.signal) : applied;
+  } catch (error) {
+    finish();
+    throw controller.signal.aborted ? controller.signal.reason : error;
+  }
+
+  note?.(attempt, { event: "request", headers: redact(request.headers) });
+  const started = note ? performance.now() : 0;
+  const init: RequestInit = { signal: controller.signal, redirect: "manual" };
+  if (body !== null) init.body = body;
+  sending = true;
+  try {
+    // Resolved now, called unbound. The platform fetch takes `init` directly, which spares a
+    // Request copy; an injected fetch gets one complete Request, as openapi-fetch gives it.
+    const injected = settings.fetch;
+    const response = await (injected
+      ? injected(new Request(request, init))
+      : globalThis.fetch(request, init));
+    note?.(attempt, {
+      event: "response",
+      status: response.status,
+      durationMs: performance.now() - started,
+    });
+    return { response, finish, token, request };
+  } catch (error) {
+    finish();
+    throw controller.signal.aborted ? controller.signal.reason : connectionError(error, request);
+  }
+}
+
+/** openapi-fetch skips the path serializer when `params.path` is absent, leaving `{name}`. */
+function checkFilled(url: string): void {
+  if (!url.includes("%7B") && !url.includes("%7b")) return;
+  const left = /%7B([\w.;*-]+)%7D/i.exec(url);
+  if (left) throw new ValidationError(`path.${left[1]}`, "is required");
+}
+
+// openapi-fetch reads the body after our fetch returned, so the deadline must outlive the return.
+// Wrapping the body in a TransformStream costs ~50 µs per call on Node; instead the read methods
+// openapi-fetch uses disarm the deadline once they settle (shared functions, no closure per call).
+// A `body` stream read directly (parseAs: "stream") stays covered by the deadline, which aborts it.
+const SENT = Symbol("faxplus.sent");
+type Tracked = Response & { [SENT]?: Sent };
+const READS = {
+  text(this: Tracked) {
+    return settle(this, Response.prototype.text.call(this));
+  },
+  json(this: Tracked) {
+    return settle(this, Response.prototype.json.call(this));
+  },
+  arrayBuffer(this: Tracked) {
+    return settle(this, Response.prototype.arrayBuffer.call(this));
+  },
+  blob(this: Tracked) {
+    return settle(this, Response.prototype.blob.call(this));
+  },
+};
+
+function keepUntilRead(sent: Sent): void {
+  const response = sent.response as Tracked;
+  if (response.body === null) return sent.finish();
+  response[SENT] = sent;
+  Object.assign(response, READS);
+}
+
+function settle<T>(response: Tracked, read: Promise<T>): Promise<T> {
+  const sent = response[SENT];
+  return read.then(
+    (value) => {
+      sent?.finish();
+      return value;
+    },
+    (error: unknown) => {
+      sent?.finish();
+      throw sent ? readError(error, sent.request) : error;
+    },
+  );
+}
+
+/** A body that failed mid-read is a ConnectionError; aborts, timeouts and JSON errors stay as is. */
+function readError(error: unknown, request: Request): unknown {
+  if (error instanceof FaxPlusError || error instanceof SyntaxError) return error;
+  if (request.signal.aborted && error === request.signal.reason) return error;
+  if (error instanceof DOMException && error.name === "AbortError") return error;
+  const mayHaveBeenProcessed = hasSideEffects(request.method);
+  const url = urlOf(request);
+  return new ConnectionError(
+    `${request.method} ${url}: the response body was cut short (${codeOf(error) ?? detailOf(error)}).${mayHaveBeenProcessed && request.method === "POST" ? ` ${MAY_HAVE_BEEN_PROCESSED}` : ""}`,
+    { method: request.method, url, code: codeOf(error), mayHaveBeenProcessed },
+    { cause: error },
+  );
+}
+
+function discard(sent: Sent): void {
+  sent.finish();
+  sent.response.body?.cancel().catch(() => {});
+}
+
+function connectionError(error: unknown, request: Request): ConnectionError {
+  const code = codeOf(error);
+  const mayHaveBeenProcessed = hasSideEffects(request.method) && !NOT_SENT_CODES.has(code ?? "");
+  const hint =
+    mayHaveBeenProcessed && request.method === "POST" ? ` ${MAY_HAVE_BEEN_PROCESSED}` : "";
+  const url = urlOf(request);
+  return new ConnectionError(
+    `${request.method} ${url}: connection failed (${code ?? detailOf(error)}).${hint}`,
+    { method: request.method, url, code, mayHaveBeenProcessed },
+    { cause: error },
+  );
+}
+
+/** Resolves with `promise`, or rejects with the reason of the first of `signals` to abort. */
+function untilAborted<T>(promise: Promise<T>, ...signals: (AbortSignal | undefined)[]): Promise<T> {
+  const active = signals.filter((s): s is AbortSignal => s !== undefined);
+  const aborted = active.find((s) => s.aborted);
+  if (aborted) return Promise.reject(aborted.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (event: Event) => {
+      done();
+      reject((event.target as AbortSignal).reason);
+    };
+    const done = () => active.forEach((s) => s.removeEventListener("abort", onAbort));
+    active.forEach((s) => s.addEventListener("abort", onAbort));
+    promise.then(
+      (value) => {
+        done();
+        resolve(value);
+      },
+      (error: unknown) => {
+        done();
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Waits `ms`, or rejects at once with the reason of a caller's abort. */
+function sleep(ms: number, request: Request, signal: AbortSignal | undefined): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const wait = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return untilAborted(wait, request.signal, signal).finally(() => clearTimeout(timer));
+}
+
+function codeOf(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 3; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    e = e.cause;
+  }
+  return undefined;
+}
+
+function detailOf(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+function urlOf(request: Request): string {
+  const query = request.url.indexOf("?");
+  return query === -1 ? request.url : request.url.slice(0, query);
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof TimeoutError) return "timeout";
+  return (error instanceof ConnectionError && error.code) || "connection failed";
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

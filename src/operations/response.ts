@@ -1,0 +1,61 @@
+// What an operation gives back: its data, or a typed error; and, on request, the raw Response.
+import { ApiError } from "../core/errors.js";
+
+/** The data of a call together with the HTTP response it came in (its body already read). */
+export interface WithResponse<T> {
+  data: T;
+  /** Status, headers (e.g. rate limits) and URL of the answer. Its body has been consumed. */
+  response: Response;
+}
+
+/**
+ * The promise every operation and helper returns: it resolves to the data, and
+ * `.withResponse()` gives the data together with the Response, without a second request.
+ * @example const { data, response } = await getFax(client, { fax_id }).withResponse();
+ */
+export interface ApiPromise<T> extends Promise<T> {
+  /** The data and the raw Response of the same call. */
+  withResponse(): Promise<WithResponse<T>>;
+}
+
+/** Wraps a call that resolves to data and response into an {@link ApiPromise}. */
+export function apiPromise<T>(call: Promise<WithResponse<T>>): ApiPromise<T> {
+  const data = call.then((result) => result.data) as ApiPromise<T>;
+  data.withResponse = () => {
+    // The caller reads the failure from here: the data promise must not report it again.
+    data.catch(() => {});
+    return call;
+  };
+  return data;
+}
+
+/** The success data of an openapi-fetch result type. */
+export type SuccessData<R> = R extends { data: infer D } ? D : never;
+
+/**
+ * Turns an openapi-fetch result into its data, or throws the matching {@link ApiError}.
+ *
+ * Contract, for code built on `client.api`:
+ * - Success is decided on `result.response.ok` only, so a non-2xx with an empty or
+ *   non-JSON body still throws (openapi-fetch leaves `error` undefined for those).
+ * - `method` and `path` are the HTTP method and the path TEMPLATE exactly as passed to
+ *   `client.api` (`"POST"`, `"/accounts/{user_id}/outbox"`); they end up in the error.
+ * - Transport failures (`ConnectionError`, `TimeoutError`), a caller's abort and
+ *   `ValidationError` are thrown by `client.api` itself, before `unwrap` runs.
+ * - Returns `data` as typed by openapi-fetch (`undefined` for 204 responses).
+ *
+ * @example
+ * const data = unwrap(
+ *   await fax.api.POST("/accounts/{user_id}/outbox", { params, body, fetch: fax.fetchWith(opts) }),
+ *   "POST",
+ *   "/accounts/{user_id}/outbox",
+ * );
+ */
+export function unwrap<R extends { data?: unknown; error?: unknown; response: Response }>(
+  result: R,
+  method: string,
+  path: string,
+): SuccessData<R> {
+  if (result.response.ok) return result.data as SuccessData<R>;
+  throw ApiError.from(result.response, result.error, method, path);
+}

@@ -1,0 +1,115 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { FaxPlus } from "../../src/index.js";
+import {
+  startServer,
+  type Handler,
+  type Reply,
+  type SeenRequest,
+  type TestServer,
+} from "../support/server.js";
+
+let server: TestServer | undefined;
+afterEach(() => server?.close());
+
+async function client(handler: Handler) {
+  server = await startServer(handler);
+  return new FaxPlus({ token: "test-token", baseUrl: server.baseUrl });
+}
+
+type Body = { ids: string[] };
+const ids = (n: number, prefix = "f") => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+/** Answers each ID with a code chosen by `codeOf`. */
+const answer =
+  (codeOf: (id: string) => number): ((request: SeenRequest) => Reply) =>
+  (request) => ({
+    json: { results: (request.json as Body).ids.map((id) => ({ id, code: codeOf(id) })) },
+  });
+
+describe("bulk updates", () => {
+  it("splits 250 IDs into 3 requests of at most 100 unique IDs and merges the item codes", async () => {
+    const fax = await client(
+      answer((id) => (id.endsWith("7") ? 404 : id.endsWith("3") ? 403 : 204)),
+    );
+    const input = [...ids(250), "f1", "f2", "f1"]; // duplicates are sent once
+    const result = await fax.bulkUpdateFaxes(input, { isRead: true });
+
+    expect(server!.requests).toHaveLength(3);
+    const sent = server!.requests.map((r) => (r.json as Body).ids);
+    for (const batch of sent) {
+      expect(batch.length).toBeLessThanOrEqual(100);
+      expect(new Set(batch).size).toBe(batch.length);
+    }
+    expect(sent.flat().sort()).toEqual(ids(250).sort());
+    expect(server!.requests[0]!.json).toMatchObject({ is_read: true });
+    expect(result.notFound).toEqual(ids(250).filter((id) => id.endsWith("7")));
+    expect(result.forbidden).toEqual(ids(250).filter((id) => id.endsWith("3")));
+    expect(result.updated).toHaveLength(250 - result.notFound.length - result.forbidden.length);
+    expect(result.updated[0]).toBe("f0");
+    expect(result.conflict).toEqual([]);
+    expect(result.failed).toEqual([]);
+  });
+
+  it("reports an outbox job in `sending` as a conflict, not an exception", async () => {
+    const fax = await client(answer((id) => (id === "sending-job" ? 409 : 204)));
+    const result = await fax.bulkUpdateOutbox(["queued-job", "sending-job"], { comment: "x" });
+    expect(result.conflict).toEqual(["sending-job"]);
+    expect(result.updated).toEqual(["queued-job"]);
+    expect(server!.requests[0]).toMatchObject({
+      method: "PUT",
+      path: "/accounts/self/outbox",
+      json: { ids: ["queued-job", "sending-job"], comment: "x" },
+    });
+  });
+
+  it("retries item-level 500s once in a follow-up batch", async () => {
+    const seen = new Map<string, number>();
+    const fax = await client(
+      answer((id) => {
+        seen.set(id, (seen.get(id) ?? 0) + 1);
+        if (id === "always-500") return 500;
+        return id === "once-500" && seen.get(id) === 1 ? 500 : 204;
+      }),
+    );
+    const result = await fax.bulkUpdateFaxes(["a", "once-500", "always-500"], { comment: "c" });
+    expect(server!.requests.map((r) => (r.json as Body).ids)).toEqual([
+      ["a", "once-500", "always-500"],
+      ["once-500", "always-500"],
+    ]);
+    expect(result.updated).toEqual(["a", "once-500"]);
+    expect(result.failed).toEqual([{ id: "always-500", code: 500 }]);
+  });
+
+  it("puts the IDs of a batch that failed as a whole into failed, and goes on", async () => {
+    let calls = 0;
+    const fax = await client((request) => {
+      calls++;
+      if ((request.json as Body).ids[0] === "f100") return { status: 400, json: { error: "bad" } };
+      return answer(() => 204)(request);
+    });
+    const result = await fax.bulkUpdateFaxes(ids(150), { isRead: false }, { concurrency: 1 });
+    expect(calls).toBe(2);
+    expect(result.updated).toEqual(ids(100));
+    expect(result.failed.map((f) => f.id)).toEqual(ids(150).slice(100));
+    expect(result.failed[0]!.error?.message).toMatch(/400 bad/);
+  });
+
+  it("completes 10,000 IDs with at most `concurrency` requests in flight", async () => {
+    const fax = await client((request) => ({ ...answer(() => 204)(request), delayMs: 2 }));
+    const result = await fax.bulkUpdateFaxes(ids(10_000), { isRead: true }, { concurrency: 4 });
+    expect(result.updated).toHaveLength(10_000);
+    expect(server!.requests).toHaveLength(100);
+    expect(server!.maxInFlight).toBeLessThanOrEqual(4);
+    expect(server!.maxInFlight).toBeGreaterThan(1);
+  });
+
+  it("uses 4 requests in flight by default and honours a larger concurrency", async () => {
+    const fax = await client((request) => ({ ...answer(() => 204)(request), delayMs: 5 }));
+    await fax.bulkUpdateFaxes(ids(2_000), { isRead: true });
+    expect(server!.maxInFlight).toBeLessThanOrEqual(4);
+    await server!.close();
+    const fax8 = await client((request) => ({ ...answer(() => 204)(request), delayMs: 5 }));
+    await fax8.bulkUpdateFaxes(ids(2_000), { isRead: true }, { concurrency: 8 });
+    expect(server!.maxInFlight).toBeGreaterThan(4);
+    expect(server!.maxInFlight).toBeLessThanOrEqual(8);
+  });
+});
