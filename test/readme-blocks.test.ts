@@ -8,7 +8,7 @@
 // A block must stand alone: import what it uses, and declare values that come from elsewhere
 // (`declare const faxId: string;`). A block that is deliberately not TypeScript says so in its
 // fence (```sh, ```text, ```json, or a bare ```) and is not checked.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, posix } from "node:path";
 import ts from "typescript";
 import { expect, it } from "vitest";
@@ -17,16 +17,23 @@ import { ROOT } from "./support/pack.js";
 const README = join(ROOT, "README.md");
 const CHECKED = new Set(["ts", "typescript", "tsx", "mts", "cts"]);
 
-/** package.json's exports as `paths` to their sources: "faxplus-unofficial/node" -> ./src/node.ts. */
+/**
+ * package.json's exports as `paths` to their sources, through tsconfig.build.json's outDir and
+ * rootDir: "faxplus-unofficial/node" -> ./dist/src/node.d.ts -> ./src/node.ts.
+ */
 function entryPoints(): Record<string, string[]> {
-  const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
-    name: string;
-    exports: Record<string, string | { types?: string }>;
-  };
+  const read = <T>(file: string) => JSON.parse(readFileSync(join(ROOT, file), "utf8")) as T;
+  const manifest = read<{ name: string; exports: Record<string, string | { types?: string }> }>(
+    "package.json",
+  );
+  const { outDir = ".", rootDir = "." } = read<{
+    compilerOptions: { outDir?: string; rootDir?: string };
+  }>("tsconfig.build.json").compilerOptions;
   const paths: Record<string, string[]> = {};
   for (const [key, target] of Object.entries(manifest.exports)) {
     if (typeof target === "string" || !target.types) continue;
-    const source = target.types.replace(/^\.\/dist\//, "./").replace(/\.d\.ts$/, ".ts");
+    const emitted = posix.relative(outDir, target.types);
+    const source = `./${posix.join(rootDir, emitted).replace(/\.d\.([mc]?)ts$/, ".$1ts")}`;
     paths[posix.join(manifest.name, key)] = [source];
   }
   return paths;
@@ -49,7 +56,8 @@ function codeBlocks(markdown: string): Block[] {
     const [, indent = "", fence = "", lang = ""] = open;
     const start = i + 1;
     let end = start;
-    while (end < lines.length && !(lines[end] ?? "").trim().startsWith(fence)) end++;
+    const closes = (line: string) => /^(`+|~+)$/.test(line.trim()) && line.trim().startsWith(fence);
+    while (end < lines.length && !closes(lines[end] ?? "")) end++;
     const body = lines
       .slice(start, end)
       .map((l) => (l.startsWith(indent) ? l.slice(indent.length) : l));
@@ -121,8 +129,12 @@ const blocks = codeBlocks(readFileSync(README, "utf8"));
 const checked = blocks.filter((block) => CHECKED.has(block.lang));
 
 it("finds README's TypeScript blocks (so the check below checks something)", () => {
-  expect(checked.length).toBeGreaterThanOrEqual(5);
+  expect(checked.some((block) => block.code.includes('from "faxplus-unofficial"'))).toBe(true);
   for (const block of checked) expect(block.code).toMatch(/\S/);
+  // The package's entry points resolve to sources that exist (not to a stale dist/).
+  const sources = Object.values(entryPoints()).flat();
+  expect(sources).toContain("./src/index.ts");
+  for (const source of sources) expect(existsSync(join(ROOT, source)), source).toBe(true);
 });
 
 it("compiles every TypeScript block of README.md as written", () => {
