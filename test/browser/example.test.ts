@@ -12,11 +12,11 @@ import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { seeds, startMockServer, type MockServer } from "../../src/mock/index.js";
 import { BIN, ROOT, copyProject, linkFromRoot, npmInstall, packTarball } from "../support/pack.js";
+import { findChromium, type Chromium } from "./chromium.js";
 
 const run = promisify(execFile);
 const EXAMPLE = join(ROOT, "examples/web");
 const SOURCES = ["index.html", "src/main.ts", "package.json", "tsconfig.json", "vite.config.ts"];
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOT = join(ROOT, ".artifacts/browser/sent-fax.png");
 const SESSION_TOKEN = "demo-session"; // what examples/web/src/main.ts's token function returns
 const TO = "+14155550123"; // the form's default recipient
@@ -28,8 +28,10 @@ let siteUrl: string;
 let mock: MockServer;
 let context: BrowserContext | undefined;
 let profile: string | undefined;
+let browser: Chromium;
 
 beforeAll(async () => {
+  browser = await findChromium();
   const { tarball } = await packTarball();
   dir = await copyProject(EXAMPLE, SOURCES, "faxplus-web-");
   // Only the SDK comes from npm (the tarball); Vite and TypeScript are the repository's.
@@ -60,7 +62,8 @@ afterAll(async () => {
 it("lists the inbox and sends a fax from the built example in Chromium", async () => {
   profile = await mkdtemp(join(tmpdir(), "faxplus-chromium-"));
   context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: browser.executablePath,
+    env: browser.env,
     headless: true,
     args: [
       "--headless",

@@ -1,8 +1,9 @@
 // The package as a user gets it: packed, installed from the tarball into a project outside the
-// repository, type-checked under both module resolutions, run under Node, bundled for browsers.
+// repository, type-checked under both module resolutions, run under Node (imported from ES
+// modules, and required from CommonJS), bundled for browsers.
 import { execFile } from "node:child_process";
 import { builtinModules } from "node:module";
-import { rm, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -19,7 +20,8 @@ import {
 
 const run = promisify(execFile);
 const HERE = dirname(fileURLToPath(import.meta.url));
-const CONFIGS = ["tsconfig.bundler.json", "tsconfig.nodenext.json"];
+const CONFIGS = ["tsconfig.bundler.json", "tsconfig.nodenext.json", "tsconfig.cts.json"];
+const COMMONJS = ["require.cjs", "require.cts"];
 const EMIT = ["--noEmit", "false", "--outDir", "out"];
 
 /** A call the types must reject: `to` is a string instead of an array, `from` is missing. */
@@ -33,7 +35,7 @@ let dir: string;
 
 beforeAll(async () => {
   packed = await packTarball();
-  dir = await copyProject(HERE, ["index.ts", ...CONFIGS], "faxplus-consumer-");
+  dir = await copyProject(HERE, ["index.ts", ...COMMONJS, ...CONFIGS], "faxplus-consumer-");
   const manifest = { name: "faxplus-consumer", private: true, type: "module" };
   await writeFile(join(dir, "package.json"), JSON.stringify(manifest));
   await npmInstall(dir, packed.tarball);
@@ -70,6 +72,23 @@ describe("the packed tarball", () => {
     }
     expect(packed.files).toContain("README.md");
     expect(packed.files).toContain("LICENSE");
+  });
+
+  it("has no source-map reference to a file it does not contain", async () => {
+    const installed = join(dir, "node_modules/faxplus-unofficial");
+    const references: string[] = [];
+    const dangling: string[] = [];
+    for (const file of await filesUnder(installed)) {
+      const text = await readFile(join(installed, file), "utf8");
+      for (const [, target] of text.matchAll(/^\/\/# sourceMappingURL=(\S+)$/gm)) {
+        if (!target || target.startsWith("data:")) continue;
+        references.push(file);
+        const path = join(installed, dirname(file), target);
+        if (!(await stat(path).catch(() => undefined))) dangling.push(`${file} -> ${target}`);
+      }
+    }
+    expect(dangling).toEqual([]);
+    expect(references).toEqual([]); // none are emitted (tsconfig.build.json)
   });
 });
 
@@ -118,6 +137,81 @@ describe("a TypeScript project using the installed package", () => {
   });
 });
 
+describe("a CommonJS project using the installed package", () => {
+  /** Runs `node ...args` in the consumer project; resolves to its exit code and output. */
+  async function node(
+    ...args: string[]
+  ): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+      const { stdout, stderr } = await run(process.execPath, args, { cwd: dir });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const { code, stdout, stderr } = error as { code?: number; stdout?: string; stderr?: string };
+      return { code: code ?? -1, stdout: stdout ?? "", stderr: stderr ?? String(error) };
+    }
+  }
+
+  it("require() of the three entry points works in a plain .cjs file", async () => {
+    const { code, stdout, stderr } = await node("require.cjs");
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({
+      listed: 2,
+      validation: expect.stringMatching(/^to\[0\]: ./),
+      fileName: "require.cjs",
+    });
+  });
+
+  // What README says about Node before 20.19 / 22.12, where require(esm) is not on by default.
+  it("fails with ERR_REQUIRE_ESM when Node's require(esm) is off", async () => {
+    const { code, stderr } = await node("--no-experimental-require-module", "require.cjs");
+    expect(code).not.toBe(0);
+    expect(stderr).toContain("ERR_REQUIRE_ESM");
+    expect(stderr).toContain("node_modules/faxplus-unofficial/dist/src/index.js");
+  });
+
+  // Emitting too, for the next test to run: out/require.cjs.
+  it("a .cts file using require() type-checks with module nodenext", async () => {
+    const { code, output } = await tsc("-p", "tsconfig.cts.json", ...EMIT);
+    expect(output).toBe("");
+    expect(code).toBe(0);
+  });
+
+  it("the compiled .cts runs under Node: sends through the mock, errors are ApiError", async () => {
+    const { code, stdout, stderr } = await node("out/require.cjs");
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({
+      listed: 2,
+      sent: { "+14155550123": expect.stringMatching(/^\w+$/) },
+      status: 401,
+      fileName: "require.cjs",
+    });
+  });
+
+  it("the same .cts is refused under module node16, which has no require(esm) (so the check above can fail)", async () => {
+    const config = {
+      extends: "./tsconfig.cts.json",
+      compilerOptions: { module: "Node16", moduleResolution: "Node16", skipLibCheck: true },
+    };
+    await writeFile(join(dir, "tsconfig.node16.json"), JSON.stringify(config));
+    const { code, output } = await tsc("-p", "tsconfig.node16.json");
+    expect(code).not.toBe(0);
+    const errors = output.split("\n").filter((line) => / error TS\d+:/.test(line));
+    // TS1471 for each require() of the package ("The specifier only resolves to an ES module,
+    // which cannot be imported with 'require'"), TS1541 for the type-only import of it.
+    const found = errors.map((line) =>
+      /^require\.cts\((\d+),\d+\): error (TS\d+)/.exec(line)?.slice(1),
+    );
+    expect(found).toEqual([
+      ["5", "TS1471"],
+      ["6", "TS1471"],
+      ["7", "TS1471"],
+      ["8", "TS1541"],
+    ]);
+  });
+});
+
 describe("browser bundles", () => {
   /** Bundles `import * as sdk from <specifier>` for browsers; returns the Node built-ins it imports. */
   async function nodeImports(specifier: string): Promise<string[]> {
@@ -162,3 +256,14 @@ describe("browser bundles", () => {
     );
   });
 });
+
+/** The files under `root`, relative to it. */
+async function filesUnder(root: string, sub = ""): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of await readdir(join(root, sub), { withFileTypes: true })) {
+    const path = join(sub, entry.name);
+    if (entry.isDirectory()) files.push(...(await filesUnder(root, path)));
+    else files.push(path);
+  }
+  return files;
+}
