@@ -47,7 +47,10 @@ export interface BulkUpdateResult {
 export interface BulkOptions extends RequestOptions {
   /** Batches in flight at once. Default 4. */
   concurrency?: number | undefined;
-  /** Called after each batch with the number of unique IDs settled so far and their total. */
+  /**
+   * Progress: called with `(0, total)` first, then after each batch with the number of unique IDs
+   * whose outcome is known (an item-level 500 counts once its retry is done).
+   */
   onProgress?: ((done: number, total: number) => void) | undefined;
 }
 
@@ -202,6 +205,7 @@ async function run(ids: readonly string[], plan: Plan): Promise<WithResponse<Bul
       // A progress callback must not break the update.
     }
   };
+  progress(0);
 
   async function round(list: string[], finalRound: boolean): Promise<string[]> {
     const retry: string[] = [];

@@ -13,6 +13,11 @@ export interface WaitForDeliveryOptions {
   interval?: number;
   /** Stops waiting; the wait then rejects with the abort reason. */
   signal?: AbortSignal;
+  /**
+   * Called whenever the status seen changes: outbox statuses (`submitted`, `converting`, ...)
+   * while the fax is queued, then the fax record's (for a live status display).
+   */
+  onStatus?: (status: OutboxStatus | FaxStatus) => void;
 }
 
 /** Time source of `waitForDelivery`; tests pass their own. */
@@ -70,7 +75,7 @@ const FINAL_STATUSES = new Set(
 );
 
 const MAX_INTERVAL = 30_000;
-const WAIT_OPTIONS = new Set(["timeout", "interval", "signal"]);
+const WAIT_OPTIONS = new Set(["timeout", "interval", "signal", "onStatus"]);
 
 /** The default {@link Clock}: `Date.now` and a `setTimeout` sleep that stops on abort. */
 export const systemClock: Clock = {
@@ -123,18 +128,26 @@ async function poll(
   const deadline = clock.now() + timeout;
   let queued = true;
   let lastStatus: OutboxStatus | FaxStatus | undefined;
+  const onStatus = fields["onStatus"];
+  if (onStatus !== undefined && typeof onStatus !== "function") {
+    throw new ValidationError("onStatus", "must be a function");
+  }
+  const seen = (status: OutboxStatus | FaxStatus) => {
+    if (status !== lastStatus) (onStatus as WaitForDeliveryOptions["onStatus"])?.(status);
+    lastStatus = status;
+  };
 
   for (;;) {
     if (queued) {
       const item = await orUndefinedOn404(
         getOutboxFax(client, { outbox_fax_id: id }, requestOptions),
       );
-      if (item) lastStatus = item.data.status;
+      if (item) seen(item.data.status);
       else queued = false;
     }
     if (!queued) {
       const found = await orUndefinedOn404(getFax(client, { fax_id: id }, requestOptions));
-      if (found) lastStatus = found.data.status;
+      if (found) seen(found.data.status);
       if (found && FINAL_STATUSES.has(found.data.status)) return found;
     }
     const left = deadline - clock.now();
