@@ -36,6 +36,8 @@ export interface BulkPlan {
   readonly batchSize: number;
   readonly concurrency: number;
   readonly sendBatch: (ids: string[]) => Promise<readonly { id: string; code: BulkItemCode }[]>;
+  /** Called with the count of unique IDs that have their outcome, first with 0. */
+  readonly onProgress?: ((done: number, total: number) => void) | undefined;
 }
 
 const BUCKETS = {
@@ -60,6 +62,12 @@ export async function bulkUpdate(
     failed: [],
   };
   let stopped: Error | undefined;
+  let done = 0;
+  const progress = (settled: number) => {
+    done += settled;
+    plan.onProgress?.(done, unique.length);
+  };
+  progress(0);
 
   async function run(list: string[], finalRound: boolean): Promise<string[]> {
     const retry: string[] = [];
@@ -76,6 +84,7 @@ export async function bulkUpdate(
         return fail(batch, error instanceof Error ? error : new Error(String(error)));
       }
       const codes = new Map(answers.map((a) => [a.id, a.code]));
+      let again = 0;
       for (const id of batch) {
         const code = codes.get(id);
         const bucket = code === undefined ? undefined : BUCKETS[code];
@@ -83,13 +92,18 @@ export async function bulkUpdate(
           result.failed.push({ id, error: new Error("the API gave no result for this ID") });
         } else if (bucket !== "retry") result[bucket].push(id);
         else if (finalRound) result.failed.push({ id, code: 500 });
-        else retry.push(id);
+        else {
+          retry.push(id);
+          again++;
+        }
       }
+      progress(batch.length - again);
     });
     return retry;
   }
   function fail(batch: string[], error: Error) {
     for (const id of batch) result.failed.push({ id, error });
+    progress(batch.length);
   }
 
   const again = await run(unique, false);

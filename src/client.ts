@@ -74,6 +74,11 @@ export interface FaxPlusOptions {
 export interface BulkOptions extends RequestOptions {
   /** Batches in flight at once. Default 4. */
   concurrency?: number | undefined;
+  /**
+   * Called with the number of unique IDs whose outcome is known and their total: first with
+   * `(0, total)` before the first batch, then after each batch (for a progress bar).
+   */
+  onProgress?: ((done: number, total: number) => void) | undefined;
 }
 
 type Schemas = components["schemas"];
@@ -420,6 +425,7 @@ export class FaxPlus {
       batchSize: rule.properties.ids.maxItems,
       concurrency,
       sendBatch: (batch) => put({ ...fields, ids: batch }, fetch),
+      onProgress: options.onProgress,
     });
   }
 }

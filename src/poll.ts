@@ -15,6 +15,11 @@ export interface WaitForDeliveryOptions {
   interval?: number;
   /** Stops waiting; the wait then rejects with the abort reason. */
   signal?: AbortSignal;
+  /**
+   * Called whenever the status seen changes: outbox statuses (`submitted`, `converting`, ...)
+   * while the fax is queued, then the fax record's (for a live status display).
+   */
+  onStatus?: (status: OutboxStatus | FaxStatus) => void;
 }
 
 /** Time source of `waitForDelivery`; tests pass their own. */
@@ -114,16 +119,20 @@ export async function waitForDelivery(
   const deadline = clock.now() + timeout;
   let queued = true;
   let lastStatus: OutboxStatus | FaxStatus | undefined;
+  const seen = (status: OutboxStatus | FaxStatus) => {
+    if (status !== lastStatus) options.onStatus?.(status);
+    lastStatus = status;
+  };
 
   for (;;) {
     if (queued) {
       const item = await orUndefinedOn404(getOutboxFax(fax, id, requestOptions));
-      if (item) lastStatus = item.status;
+      if (item) seen(item.status);
       else queued = false;
     }
     if (!queued) {
       const record = await orUndefinedOn404(getFax(fax, id, requestOptions));
-      if (record) lastStatus = record.status;
+      if (record) seen(record.status);
       if (record && FINAL_STATUSES.has(record.status)) return record;
     }
     const left = deadline - clock.now();

@@ -87,6 +87,41 @@ describe("bulk updates", () => {
     expect(result.failed[0]!.error?.message).toMatch(/400 bad/);
   });
 
+  it("reports progress: (0, total) first, then after each batch, item 500s once retried", async () => {
+    const seen = new Map<string, number>();
+    const fax = await client(
+      answer((id) => {
+        seen.set(id, (seen.get(id) ?? 0) + 1);
+        return id === "f5" && seen.get(id) === 1 ? 500 : 204;
+      }),
+    );
+    const calls: [number, number][] = [];
+    const input = [...ids(250), "f1"]; // the duplicate is not counted
+    const result = await fax.bulkUpdateFaxes(
+      input,
+      { isRead: true },
+      { concurrency: 1, onProgress: (done, total) => calls.push([done, total]) },
+    );
+    expect(result.updated).toHaveLength(250);
+    // f5 answered 500 in the first batch: it counts once its follow-up batch has its outcome.
+    expect(calls).toEqual([
+      [0, 250],
+      [99, 250],
+      [199, 250],
+      [249, 250],
+      [250, 250],
+    ]);
+  });
+
+  it("counts the IDs of a failed batch as done", async () => {
+    const fax = await client(() => ({ status: 401, json: { error: "unauthorized" } }));
+    const calls: number[] = [];
+    const options = { concurrency: 1, onProgress: (done: number) => calls.push(done) };
+    const result = await fax.bulkUpdateFaxes(ids(150), { isRead: true }, options);
+    expect(result.failed).toHaveLength(150);
+    expect(calls).toEqual([0, 100, 150]);
+  });
+
   it("completes 10,000 IDs with at most `concurrency` requests in flight", async () => {
     const fax = await client((request) => ({ ...answer(() => 204)(request), delayMs: 2 }));
     const result = await fax.bulkUpdateFaxes(ids(10_000), { isRead: true }, { concurrency: 4 });

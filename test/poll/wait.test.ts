@@ -63,6 +63,17 @@ describe("waitForDelivery", () => {
     expect(clock.sleeps).toEqual([1000, 1500]);
   });
 
+  it("calls onStatus once per status change, outbox statuses first", async () => {
+    script = {
+      outbox: [queued("converting"), queued("converting"), queued("sending"), notFound],
+      fax: [notFound, record("in_progress"), record("success")],
+    };
+    const statuses: string[] = [];
+    const options = { interval: 1000, onStatus: (status: string) => statuses.push(status) };
+    await waitForDelivery(fax, "o1", options, fakeClock());
+    expect(statuses).toEqual(["converting", "sending", "in_progress", "success"]);
+  });
+
   it("accepts a fax record ID: waits for the record to appear and to get a final status", async () => {
     script = { outbox: [notFound], fax: [notFound, record("in_progress"), record("success")] };
     const clock = fakeClock();
