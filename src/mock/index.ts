@@ -105,7 +105,9 @@ export class MockServer {
             res.writeHead(reply.status, { ...headers, "content-type": "application/json" });
             res.end(JSON.stringify(reply.json));
           } else {
-            res.writeHead(reply.status, headers);
+            // Downloads carry their length, like the API's (clients show progress with it).
+            const length = reply.bytes ? { "content-length": String(reply.bytes.byteLength) } : {};
+            res.writeHead(reply.status, { ...headers, ...length });
             res.end(reply.bytes);
           }
         });
