@@ -36,7 +36,12 @@ export async function follow(
 ): Promise<number> {
   const { out } = ctx;
   const started = Date.now();
-  const tracked: Tracked[] = faxes.map((f) => ({ ...f, started }));
+  // After a send the faxes are queued; `wait ID` knows nothing yet.
+  const tracked: Tracked[] = faxes.map((f) => ({
+    ...f,
+    started,
+    ...(f.label === undefined ? {} : { status: "queued" }),
+  }));
   const labelWidth = Math.max(0, ...tracked.map((t) => t.label?.length ?? 0));
   const live = new LiveLines(
     out,
@@ -82,7 +87,11 @@ export async function follow(
 
   if (controller.signal.aborted) {
     const ids = tracked.filter((t) => !t.record).map((t) => t.id);
-    out.error(`stopped waiting; the faxes stay queued: faxplus wait ${ids.join(" / ")}`);
+    out.error(
+      ids.length === 1
+        ? `stopped waiting; the fax stays queued. Follow it with: faxplus wait ${ids[0]}`
+        : `stopped waiting; the faxes stay queued. Follow each with faxplus wait ID: ${ids.join(", ")}`,
+    );
     return 130;
   }
   // `wait ID` could not follow its fax: that error says it best (exit code and message).

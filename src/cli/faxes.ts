@@ -73,13 +73,11 @@ export const markRead: Runner = async (ctx) => {
   const unread = args.flag("unread");
   const fax = await ctx.client();
   const bar = new ProgressBar(out, unread ? "Marking unread" : "Marking read");
+  // A dry run answers at once: no bar.
+  const onProgress = (done: number, total: number) => ctx.dryRun || bar.update(done, total);
   let result: BulkUpdateResult;
   try {
-    result = await fax.bulkUpdateFaxes(
-      ids,
-      { isRead: !unread },
-      { onProgress: (done, total) => bar.update(done, total) },
-    );
+    result = await fax.bulkUpdateFaxes(ids, { isRead: !unread }, { onProgress });
   } finally {
     bar.finish();
   }

@@ -1,6 +1,6 @@
 // Terminal-only displays: a progress bar on stderr and a block of live status lines on stdout,
 // redrawn in place. Both do nothing when their stream is not a terminal.
-import type { Output } from "./output.js";
+import { clip, type Output } from "./output.js";
 
 const BAR_WIDTH = 24;
 /** Redraw a progress bar at most this often (ms); the last state is always drawn. */
@@ -91,22 +91,6 @@ export class LiveLines {
     clearInterval(this.#timer);
     this.refresh();
   }
-}
-
-/** Cuts a line to `width` visible characters (colour codes do not count). */
-function clip(line: string, width: number): string {
-  let visible = 0;
-  let result = "";
-  for (const part of line.split(/(\x1b\[[0-9;]*m)/)) {
-    if (part.startsWith("\x1b[")) {
-      result += part;
-      continue;
-    }
-    const room = width - visible;
-    result += part.slice(0, Math.max(0, room));
-    visible += Math.min(part.length, Math.max(0, room));
-  }
-  return result;
 }
 
 /** `1.2 MB`-style sizes for download progress. */

@@ -3,7 +3,7 @@ import type { Runner } from "./commands.js";
 import { printPlan } from "./dry-run.js";
 import { statusStyle } from "./output.js";
 
-const COLUMNS = ["ID", "STATUS", "FROM", "TO", "PAGES", "SUBMITTED", "SEND TIME", "COMMENT"];
+const COLUMNS = ["ID", "STATUS", "FROM", "TO", "PAGES", "SEND TIME", "COMMENT"];
 const STATUS = COLUMNS.indexOf("STATUS");
 
 export const outbox: Runner = async (ctx) => {
@@ -17,7 +17,6 @@ export const outbox: Runner = async (ctx) => {
     job.src ?? "",
     (job.to ?? []).join(","),
     job.page_count === undefined ? "" : String(job.page_count),
-    job.submit_time ?? "",
     job.send_time ?? "",
     job.comment?.text ?? "",
   ]);

@@ -41,9 +41,12 @@ export class Output {
     this.#errColor = colors && this.errTty;
   }
 
-  /** Never print `secret`: it is replaced by `[token]` in everything written. */
+  /**
+   * Never print `secret`: it is replaced by `[token]` in everything written. Values shorter than
+   * 8 characters (test tokens such as `t`) are left alone: replacing them would garble the output.
+   */
   hide(secret: string | undefined): void {
-    if (secret) this.#secrets.push(secret);
+    if (secret && secret.length >= 8) this.#secrets.push(secret);
   }
 
   scrub(text: string): string {
@@ -113,8 +116,12 @@ export class Output {
         })
         .join("  ")
         .trimEnd();
-    this.print(line(headers, () => "bold"));
-    cells.forEach((row, r) => this.print(line(row, (c) => styleOf?.(r, c))));
+    // Lines wider than the terminal are cut (with …) rather than wrapped.
+    const width = this.stdout.columns || Number.POSITIVE_INFINITY;
+    const fit = (text: string) =>
+      visibleLength(text) > width ? `${clip(text, width - 1)}…` : text;
+    this.print(fit(line(headers, () => "bold")));
+    cells.forEach((row, r) => this.print(fit(line(row, (c) => styleOf?.(r, c)))));
   }
 
   /** `key  value` lines, aligned on a terminal, tab-separated when piped. */
@@ -145,4 +152,24 @@ function paint(style: Style, text: string): string {
 /** A cell on one line: tabs and line breaks become spaces. */
 function plainCell(text: string): string {
   return text.replace(/[\t\r\n]+/g, " ");
+}
+
+/** Cuts a line to `width` visible characters (colour codes do not count). */
+export function clip(line: string, width: number): string {
+  let visible = 0;
+  let result = "";
+  for (const part of line.split(/(\x1b\[[0-9;]*m)/)) {
+    if (part.startsWith("\x1b[")) {
+      result += part;
+      continue;
+    }
+    const room = width - visible;
+    result += part.slice(0, Math.max(0, room));
+    visible += Math.min(part.length, Math.max(0, room));
+  }
+  return result;
+}
+
+function visibleLength(text: string): number {
+  return text.replace(/\x1b\[[0-9;]*m/g, "").length;
 }
