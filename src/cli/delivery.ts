@@ -108,7 +108,11 @@ export async function follow(
     out.json(faxes.length === 1 && faxes[0]?.label === undefined ? result[0] : result);
   } else if (!live.active) {
     for (const t of tracked) {
-      const cells = [...(t.label === undefined ? [] : [t.label]), t.id, t.status ?? "error"];
+      const cells = [
+        ...(t.label === undefined ? [] : [t.label]),
+        t.id,
+        t.record?.status ?? "error",
+      ];
       out.print(cells.join("\t"));
     }
   }

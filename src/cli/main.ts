@@ -56,9 +56,11 @@ async function main(argv: string[], io: Io): Promise<number> {
     const run = await command.load();
     return (await run(ctx)) ?? 0;
   } catch (error) {
-    // The token is known once the options are parsed; hide it from a usage error too.
-    if (!ctx) out.hide(tokenIn(rest));
-    out.hide(io.env["FAXPLUS_TOKEN"]);
+    // The Context hides the token; a usage error can come before it exists.
+    if (!ctx) {
+      out.hide(tokenIn(rest));
+      out.hide(io.env["FAXPLUS_TOKEN"]);
+    }
     const { describeFailure } = await import("./failures.js");
     const failure = await describeFailure(error, name);
     out.error(failure.message);
