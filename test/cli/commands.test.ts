@@ -338,6 +338,15 @@ describe("mark-read", () => {
     expect(unread.every((id) => mock.state.faxes.get(id)?.is_read === true)).toBe(true);
   });
 
+  it("refuses an ID the spec does not allow before the first batch (exit code 2)", async () => {
+    const tooLong = "f".repeat(rules.bulkUpdateFaxes.body.properties.ids.items.maxLength + 1);
+    const ids = [...Array.from({ length: 150 }, (_, i) => seeds.inboxFaxId(i)), tooLong];
+    const result = await faxplus(["mark-read", "-"], { stdin: ids.join(" ") });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^faxplus: mark-read: refused before sending: ids\[150\]: /);
+    expect(mock.requests).toHaveLength(0);
+  });
+
   it("exits 1 and names the IDs that were not updated", async () => {
     const unknown = "0123456789abcdef0123456789abcdef";
     const result = await faxplus(["mark-read", seeds.inboxFaxId(0), unknown, seeds.memberFaxId]);
