@@ -59,7 +59,7 @@ async function tsc(...args: string[]): Promise<{ code: number; output: string }>
 }
 
 describe("the packed tarball", () => {
-  it("holds the compiled entry points, README, LICENSE and package.json, nothing else", () => {
+  it("holds the compiled entry points, the faxplus bin, README, LICENSE and package.json, nothing else", () => {
     const unexpected = packed.files.filter(
       (file) =>
         !/^dist\/(src|generated)\/[\w/-]+\.(js|d\.ts)$/.test(file) &&
@@ -72,6 +72,9 @@ describe("the packed tarball", () => {
     }
     expect(packed.files).toContain("README.md");
     expect(packed.files).toContain("LICENSE");
+    // The faxplus bin ships as JavaScript only: it is not an entry point to type against.
+    expect(packed.files).toContain("dist/src/cli/main.js");
+    expect(packed.files.filter((file) => /^dist\/src\/cli\/.*\.d\.ts$/.test(file))).toEqual([]);
   });
 
   it("has no source-map reference to a file it does not contain", async () => {

@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// The `faxplus` executable: finds the command, parses its options, runs it and turns the outcome
+// into an exit code (0 success, 1 the API, the network or a fax failed, 2 bad usage or input
+// refused before anything was sent). Only the command that runs is imported.
+import { parse } from "./args.js";
+import { COMMANDS, commandHelp, mainHelp, optionsOf } from "./commands.js";
+import { Context, type Input } from "./context.js";
+import { Output, type Stream } from "./output.js";
+
+interface Io {
+  stdout: Stream;
+  stderr: Stream;
+  stdin: Input;
+  env: Record<string, string | undefined>;
+}
+
+/** Runs the command line `argv` (without `node faxplus`); resolves to the exit code. */
+async function main(argv: string[], io: Io): Promise<number> {
+  const out = new Output(io.stdout, io.stderr, io.env);
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    const topic = name === "help" ? rest[0] : undefined;
+    const command =
+      topic !== undefined && Object.hasOwn(COMMANDS, topic) ? COMMANDS[topic] : undefined;
+    if (name === undefined) {
+      io.stderr.write(mainHelp());
+      return 2;
+    }
+    out.raw(command && topic ? commandHelp(topic, command) : mainHelp());
+    return 0;
+  }
+  if (name === "--version" || name === "-V") {
+    const { createRequire } = await import("node:module");
+    const manifest = createRequire(import.meta.url)("faxplus-unofficial/package.json") as {
+      version: string;
+    };
+    out.print(manifest.version);
+    return 0;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) {
+    // Echo only what looks like a command name: a mistyped argument may be a token.
+    const shown = /^[a-z][a-z-]{0,20}$/.test(name) ? `unknown command ${name}` : "unknown command";
+    out.error(`${shown} (see faxplus --help)`);
+    return 2;
+  }
+
+  let ctx: Context | undefined;
+  try {
+    const args = parse(rest, optionsOf(command), command.positionals);
+    ctx = new Context(name, args, out, io.stdin, io.env);
+    if (args.flag("help")) {
+      out.raw(commandHelp(name, command));
+      return 0;
+    }
+    const run = await command.load();
+    return (await run(ctx)) ?? 0;
+  } catch (error) {
+    // The Context hides the token; a usage error can come before it exists.
+    if (!ctx) {
+      out.hide(tokenIn(rest));
+      out.hide(io.env["FAXPLUS_TOKEN"]);
+    }
+    const { describeFailure } = await import("./failures.js");
+    const failure = await describeFailure(error, name);
+    out.error(failure.message);
+    if (ctx?.verbose) for (const line of failure.details) out.note(line);
+    return failure.code;
+  }
+}
+
+/** The value of `--token` in raw arguments, when parsing failed before it was read. */
+function tokenIn(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    if (arg === "--token") return argv[i + 1];
+    if (arg.startsWith("--token=")) return arg.slice("--token=".length);
+  }
+  return undefined;
+}
+
+const io: Io = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+};
+// `faxplus list | head -1` closes the pipe early: stop quietly.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
+process.exitCode = await main(process.argv.slice(2), io);

@@ -1,0 +1,29 @@
+// mock: the embedded mock API as a standalone server on 127.0.0.1, until SIGINT or SIGTERM.
+import { startMockServer } from "../mock/index.js";
+import { UsageError } from "./args.js";
+import type { Runner } from "./commands.js";
+
+export const mock: Runner = async (ctx) => {
+  const { args, out } = ctx;
+  const port = args.number("port") ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new UsageError("--port must be an integer from 0 to 65535");
+  }
+  const latencyMs = args.number("latency") ?? 0;
+  if (latencyMs < 0) throw new UsageError("--latency must be 0 or more");
+  const token = args.string("token");
+
+  const server = await startMockServer({ port, latencyMs, ...(token ? { token } : {}) });
+  out.print(server.baseUrl);
+  if (out.errTty) {
+    const accepts = token ? "the token given by --token" : "any token";
+    out.note(`mock Fax.Plus API on ${server.baseUrl} (in memory; accepts ${accepts}).`);
+    out.note(`try: FAXPLUS_BASE_URL=${server.baseUrl} FAXPLUS_TOKEN=... faxplus list`);
+    out.note("Ctrl-C stops it.");
+  }
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
+  await server.close();
+};

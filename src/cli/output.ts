@@ -1,0 +1,175 @@
+// What the CLI writes: results on stdout, errors and progress on stderr; tables and colours only
+// on a terminal (NO_COLOR honoured), tab-separated lines when piped, JSON with --json. Every text
+// passes through `scrub`, which replaces the token wherever it would appear.
+
+/** The parts of a process stream the CLI uses. */
+export interface Stream {
+  write(chunk: string | Uint8Array): boolean;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export type Style = "bold" | "dim" | "red" | "green" | "yellow";
+
+const CODES: Record<Style, [number, number]> = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+};
+
+export class Output {
+  /** stdout is a terminal: tables, live status lines. */
+  readonly tty: boolean;
+  /** stderr is a terminal: progress bars. */
+  readonly errTty: boolean;
+  readonly #color: boolean;
+  readonly #errColor: boolean;
+  readonly #secrets: string[] = [];
+
+  constructor(
+    readonly stdout: Stream,
+    readonly stderr: Stream,
+    env: Record<string, string | undefined>,
+  ) {
+    this.tty = stdout.isTTY === true;
+    this.errTty = stderr.isTTY === true;
+    // https://no-color.org: any non-empty NO_COLOR turns colours off.
+    const colors = !env["NO_COLOR"] && env["TERM"] !== "dumb";
+    this.#color = colors && this.tty;
+    this.#errColor = colors && this.errTty;
+  }
+
+  /**
+   * Never print `secret`: it is replaced by `[token]` in everything written. Values shorter than
+   * 8 characters (test tokens such as `t`) are left alone: replacing them would garble the output.
+   */
+  hide(secret: string | undefined): void {
+    if (secret && secret.length >= 8) this.#secrets.push(secret);
+  }
+
+  scrub(text: string): string {
+    let result = text;
+    for (const secret of this.#secrets) result = result.replaceAll(secret, "[token]");
+    return result;
+  }
+
+  /** A line of text on stdout. */
+  print(text = ""): void {
+    this.stdout.write(this.scrub(`${text}\n`));
+  }
+
+  /** Text on stdout without a newline (live lines). */
+  raw(text: string): void {
+    this.stdout.write(this.scrub(text));
+  }
+
+  /** Text on stderr without a newline (progress bars). */
+  rawError(text: string): void {
+    this.stderr.write(this.scrub(text));
+  }
+
+  /** A value as JSON on stdout, indented. */
+  json(value: unknown): void {
+    this.print(JSON.stringify(value, null, 2));
+  }
+
+  /** A line on stderr, prefixed `faxplus: `. */
+  error(text: string): void {
+    const prefix = this.#errColor ? paint("red", "faxplus:") : "faxplus:";
+    this.stderr.write(this.scrub(`${prefix} ${text}\n`));
+  }
+
+  /** An informational line on stderr (--verbose details, hints), prefixed `faxplus: `. */
+  note(text: string): void {
+    this.stderr.write(this.scrub(`faxplus: ${text}\n`));
+  }
+
+  /** Styles text for stdout (nothing when stdout is not a colour terminal). */
+  paint(style: Style | undefined, text: string): string {
+    return this.#color && style ? paint(style, text) : text;
+  }
+
+  /**
+   * Rows of cells: an aligned table with a header on a terminal, tab-separated lines without
+   * header when piped. `styleOf` colours a cell on a terminal.
+   */
+  rows(
+    headers: string[],
+    rows: string[][],
+    styleOf?: (row: number, column: number) => Style | undefined,
+  ): void {
+    if (!this.tty) {
+      for (const row of rows) this.print(row.map(plainCell).join("\t"));
+      return;
+    }
+    const cells = rows.map((row) => row.map(plainCell));
+    const widths = headers.map((header, i) =>
+      Math.max(header.length, ...cells.map((row) => (row[i] ?? "").length)),
+    );
+    const line = (row: string[], style: (column: number) => Style | undefined) =>
+      row
+        .map((cell, i) => {
+          const padded = i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0);
+          return this.paint(style(i), padded);
+        })
+        .join("  ")
+        .trimEnd();
+    // Lines wider than the terminal are cut (with …) rather than wrapped.
+    const width = this.stdout.columns || Number.POSITIVE_INFINITY;
+    const fit = (text: string) =>
+      visibleLength(text) > width ? `${clip(text, width - 1)}…` : text;
+    this.print(fit(line(headers, () => "bold")));
+    cells.forEach((row, r) => this.print(fit(line(row, (c) => styleOf?.(r, c)))));
+  }
+
+  /** `key  value` lines, aligned on a terminal, tab-separated when piped. */
+  fields(entries: [string, string][]): void {
+    if (!this.tty) {
+      for (const [key, value] of entries) this.print(`${key}\t${plainCell(value)}`);
+      return;
+    }
+    const width = Math.max(0, ...entries.map(([key]) => key.length));
+    for (const [key, value] of entries) {
+      this.print(`${this.paint("bold", key.padEnd(width))}  ${plainCell(value)}`);
+    }
+  }
+}
+
+/** A status in colour: green for success, red for failures, yellow while under way. */
+export function statusStyle(status: string): Style {
+  if (status === "success") return "green";
+  if (/^(failed|partially|insufficient)/.test(status)) return "red";
+  return "yellow";
+}
+
+function paint(style: Style, text: string): string {
+  const [on, off] = CODES[style];
+  return `\x1b[${on}m${text}\x1b[${off}m`;
+}
+
+/** A cell on one line: tabs and line breaks become spaces. */
+function plainCell(text: string): string {
+  return text.replace(/[\t\r\n]+/g, " ");
+}
+
+/** Cuts a line to `width` visible characters (colour codes do not count). */
+export function clip(line: string, width: number): string {
+  let visible = 0;
+  let result = "";
+  for (const part of line.split(/(\x1b\[[0-9;]*m)/)) {
+    if (part.startsWith("\x1b[")) {
+      result += part;
+      continue;
+    }
+    const room = width - visible;
+    result += part.slice(0, Math.max(0, room));
+    visible += Math.min(part.length, Math.max(0, room));
+  }
+  return result;
+}
+
+function visibleLength(text: string): number {
+  return text.replace(/\x1b\[[0-9;]*m/g, "").length;
+}
