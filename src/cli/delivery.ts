@@ -1,6 +1,6 @@
 // Following sent faxes to a final status (`wait`, and `send --wait`): the SDK's waitForDelivery
 // per fax, a live status line per fax on a terminal, one line per fax when piped.
-import type { FaxPlus, FaxRecord } from "../index.js";
+import type { FaxPlus, Fax } from "../index.js";
 import type { Runner } from "./commands.js";
 import type { Context } from "./context.js";
 import { CommandFailed } from "./failures.js";
@@ -18,7 +18,7 @@ interface Tracked {
   label?: string;
   id: string;
   status?: string;
-  record?: FaxRecord;
+  record?: Fax;
   error?: unknown;
   started: number;
   ended?: number;

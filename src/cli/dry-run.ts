@@ -4,7 +4,7 @@
 // (resend reads the original fax); every other request is recorded and answered locally as a
 // success, so that later steps (the send after the uploads, the next bulk batch) run and show too.
 import type { components, FetchLike } from "../index.js";
-import type { Context } from "./context.js";
+import type { Output } from "./output.js";
 
 type Schemas = components["schemas"];
 
@@ -80,7 +80,7 @@ function answer(method: string, path: string, body: unknown): Response {
 }
 
 /** Prints what a dry run would have sent (JSON with --json); exit code 0. */
-export function printPlan(ctx: Context, dryRun: DryRun): number {
+export function printPlan(ctx: { out: Output; json: boolean }, dryRun: DryRun): number {
   const { out } = ctx;
   if (ctx.json) {
     out.json({ dryRun: true, requests: dryRun.requests });

@@ -1,6 +1,6 @@
 // Fax records: list (a table, tab-separated lines or JSON), get one, mark any number read or
 // unread (the SDK's bulk helper, with a progress bar).
-import type { BulkUpdateResult, FaxRecord, ListFaxesQuery } from "../index.js";
+import type { BulkUpdateResult, Fax, ListFaxesQuery } from "../index.js";
 import { UsageError } from "./args.js";
 import type { Runner } from "./commands.js";
 import { printPlan } from "./dry-run.js";
@@ -22,7 +22,7 @@ export const list: Runner = async (ctx) => {
   if (limit !== undefined) query.limit = limit;
   const fax = await ctx.client();
 
-  const records: FaxRecord[] = [];
+  const records: Fax[] = [];
   if (args.flag("all")) {
     for await (const record of fax.iterateFaxes(query)) records.push(record);
   } else {
