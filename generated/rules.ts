@@ -236,12 +236,12 @@ export const sendFax = {
       from: {
         type: "string",
         pattern:
-          "^(([+][0-9]{8,}([*]{0,10}[0-9]+)?)|(no_number)|(NO_NUMBER))(,(([+][0-9]{8,}([*]{0,10}[0-9]+)?)|(no_number)|(NO_NUMBER)))*$",
+          "^([+][0-9]{8,}([*]{1,10}[0-9]+)?|no_number|NO_NUMBER)(,([+][0-9]{8,}([*]{1,10}[0-9]+)?|no_number|NO_NUMBER))*$",
       },
       to: {
         type: "array",
         minItems: 1,
-        items: { type: "string", pattern: "^[+][0-9]{8,}([*]{0,10}[0-9]+)?$" },
+        items: { type: "string", pattern: "^[+][0-9]{8,}([*]{1,10}[0-9]+)?$" },
       },
       files: { type: "array", items: { type: "string" } },
       from_fax: {
@@ -363,7 +363,11 @@ export const updateUser = {
     properties: {
       name: { type: "string" },
       lastname: { type: "string" },
-      email: { type: "string", pattern: "^[a-zA-Z0-9_.+-]+@[a-zA-Z0-9-]+.[a-zA-Z0-9-.]+$" },
+      email: {
+        type: "string",
+        pattern:
+          "^[a-zA-Z0-9_.+-]+@[a-zA-Z0-9-]([a-zA-Z0-9.-][a-zA-Z0-9.-]+|[a-zA-Z0-9-]*[^a-zA-Z0-9.\\n\\r\\u2028\\u2029-][a-zA-Z0-9.-]+)$",
+      },
       phone: { type: "string", pattern: "^[+]?[0-9]{8,}$" },
       profile_image: { type: "string" },
       account_data: {
