@@ -320,7 +320,7 @@ function describeDifference({ path, a, b }, nameA, nameB) {
 export function show(value) {
   if (value === undefined) return "absent";
   const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
 }
 
 /** Every `$ref` string under a value. */
