@@ -330,12 +330,16 @@ async function writeAll(outputs) {
   for (const [temp, target] of temps) await rename(temp, target);
 }
 
+/** The files of a folder, sorted, without hidden ones; a subfolder is named as not read. */
 async function list(dir) {
-  const names = await readdir(join(root, dir)).catch(() => []);
-  return names
-    .filter((n) => !n.startsWith("."))
-    .sort()
-    .map((n) => `${dir}/${n}`);
+  const entries = await readdir(join(root, dir), { withFileTypes: true }).catch(() => []);
+  const files = [];
+  for (const entry of entries) {
+    if (entry.name.startsWith(".")) continue;
+    if (entry.isFile()) files.push(`${dir}/${entry.name}`);
+    else console.warn(`${dir}/${entry.name}: not read (not a file)`);
+  }
+  return files.sort();
 }
 
 async function format(text, parser) {

@@ -275,6 +275,16 @@ export function mergeDocuments(sources) {
     }
   }
   droppedComponents.sort((a, b) => compare(a.key, b.key));
+  // A fragment whose operations pages all replaced: say whether it still serves a purpose.
+  for (const name of new Set(replacedOperations.map((r) => r.local))) {
+    if (contributing.has(name)) continue;
+    const kept = [...orphans].filter(([, local]) => local === name).map(([key]) => key);
+    notes.push(
+      kept.length
+        ? `${name} now only contributes ${kept.join(", ")}, which other operations use`
+        : `${name} is now wholly replaced by the vendor's pages: delete it`,
+    );
+  }
 
   const paths = {};
   for (const [key, { op }] of [...operations].sort(byPathThenMethod)) {

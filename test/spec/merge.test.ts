@@ -128,6 +128,7 @@ describe("merging", () => {
     expect(doc.paths["/accounts/{user_id}/outbox"].post.summary).toBeUndefined();
     expect(notes).toEqual([
       "a-outbox-post.md replaces g-local-outbox-post.yaml for POST /accounts/{user_id}/outbox",
+      "g-local-outbox-post.yaml is now wholly replaced by the vendor's pages: delete it",
     ]);
   });
 });
@@ -234,6 +235,17 @@ describe("merging a page over a fragment, schema by schema", () => {
     // Lonely is unused, but y.yaml still contributes an operation, so its schemas stay.
     expect(doc.components.schemas.Lonely).toBeDefined();
     expect(droppedComponents).toEqual([{ key: "components.schemas.Detail", local: "x.yaml" }]);
+  });
+
+  it("says whether a fragment the pages replaced still serves a purpose", () => {
+    expect(spec.mergeDocuments([fragment(), other(), vendor()]).notes).toEqual([
+      "x.md replaces x.yaml for GET /x",
+      "x.yaml now only contributes components.schemas.Shared, which other operations use",
+    ]);
+    expect(spec.mergeDocuments([fragment(), vendor()]).notes).toEqual([
+      "x.md replaces x.yaml for GET /x",
+      "x.yaml is now wholly replaced by the vendor's pages: delete it",
+    ]);
   });
 
   it("still rejects two fragments that disagree", () => {

@@ -54,6 +54,9 @@ describe("npm run generate on realistic page updates", () => {
         "spec/pages/getFax.md replaces spec/local/getFax.yaml for GET /accounts/{user_id}/faxes/{fax_id}",
       );
       expect(stdout).toContain(
+        "spec/local/getFax.yaml is now wholly replaced by the vendor's pages: delete it",
+      );
+      expect(stdout).toContain(
         "components.schemas.Fax: spec/pages/getFax.md replaces spec/local/getFax.yaml's definition:\n  `from_number`: field removed",
       );
       expect(stdout).toContain(
