@@ -82,8 +82,12 @@ function applyAction(doc, action, label) {
     );
   }
   if (!nodes.length) {
+    // A correction that finds its target by value (`$..[?@.pattern == '...']`): name the value.
+    const byValue = /\[\?@\.([\w-]+) == '(.*)'\]$/.exec(action.target);
     throw new SpecError(
-      `${label} selects nothing: the vendor changed or removed what it corrects; review it against the page, then update or delete it`,
+      byValue
+        ? `${label} selects nothing: no ${byValue[1]} is ${JSON.stringify(byValue[2])} any more, so the vendor changed it; if the build accepts their new one, delete this correction`
+        : `${label} selects nothing: the vendor changed or removed what it corrects; review it against the page, then update or delete it`,
     );
   }
   for (const { value, path } of nodes) {

@@ -78,6 +78,18 @@ describe("applying an overlay", () => {
     );
   });
 
+  it("names the value a correction looked for when the vendor changed it", () => {
+    expect(() =>
+      apply(doc(), {
+        target: "$..[?@.pattern == '^y']",
+        description: "r",
+        update: { pattern: "^y$" },
+      }),
+    ).toThrow(
+      `c.yaml action #1 ($..[?@.pattern == '^y']) selects nothing: no pattern is "^y" any more, so the vendor changed it`,
+    );
+  });
+
   it("reports a correction whose target the vendor changed, with the old and the new value", () => {
     expect(() =>
       apply(doc(), {
