@@ -1,8 +1,14 @@
 // Every `pattern` of the merged API description, checked with recheck (a ReDoS checker that
 // combines automata analysis and fuzzing): a pattern a backtracking engine can take more than
 // linear time on stops the build, because the SDK and the mock test every request against it.
-import { check } from "recheck";
+// Verdicts are cached in node_modules/.cache (keyed by recheck's version and our parameters):
+// loading recheck and checking costs about 0.4 s of every `npm run generate` otherwise.
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { SpecError } from "./spec.js";
+
+const PARAMS = { randomSeed: 1, timeout: 20_000 };
+const CACHE = new URL("../node_modules/.cache/faxplus-unofficial/redos.json", import.meta.url);
+const RECHECK = new URL("../node_modules/recheck/package.json", import.meta.url);
 
 /**
  * Every `pattern` in a document with where it is, e.g.
@@ -30,13 +36,18 @@ export function patternsIn(doc) {
  * The verdict of recheck on one pattern, as the SDK compiles it (no flags) and as JSON Schema
  * validators do (`u`); the worse of the two.
  * @param {string} pattern
+ * @param {{ cache?: boolean }} [options] `cache: false` always runs recheck (the tests do)
  * @returns {Promise<{ status: "safe" | "vulnerable" | "unknown", complexity: string, attack?: string }>}
  */
-export async function checkPattern(pattern) {
+export async function checkPattern(pattern, { cache: useCache = true } = {}) {
+  const cache = useCache ? await loadCache() : { key: "", verdicts: {} };
+  const cached = cache.verdicts[pattern];
+  if (cached) return cached;
+  const { check } = await import("recheck");
   let worst;
   for (const flags of ["", "u"]) {
     // A fixed seed: the fuzzer gives the same verdict on every run.
-    const result = await check(pattern, flags, { randomSeed: 1, timeout: 20_000 });
+    const result = await check(pattern, flags, PARAMS);
     const verdict = {
       status: result.status,
       complexity:
@@ -47,7 +58,37 @@ export async function checkPattern(pattern) {
     };
     if (!worst || rank(verdict.status) > rank(worst.status)) worst = verdict;
   }
+  if (useCache && worst.status !== "unknown") {
+    cache.verdicts[pattern] = worst;
+    await saveCache(cache);
+  }
   return /** @type {any} */ (worst);
+}
+
+/** @type {Promise<{ key: string, verdicts: Record<string, any> }> | undefined} */
+let loaded;
+function loadCache() {
+  loaded ??= (async () => {
+    const version = JSON.parse(await readFile(RECHECK, "utf8")).version;
+    const key = `recheck ${version} ${JSON.stringify(PARAMS)} flags "" and "u"`;
+    const stored = await readFile(CACHE, "utf8")
+      .then((text) => JSON.parse(text))
+      .catch(() => undefined);
+    return { key, verdicts: stored?.key === key ? stored.verdicts : {} };
+  })();
+  return loaded;
+}
+
+async function saveCache(cache) {
+  try {
+    await mkdir(new URL(".", CACHE), { recursive: true });
+    // Whole or not at all: another build may read it at the same time.
+    const temp = new URL(`redos.json.${process.pid}`, CACHE);
+    await writeFile(temp, JSON.stringify(cache));
+    await rename(temp, CACHE);
+  } catch {
+    // A cache that cannot be written only costs time.
+  }
 }
 
 function rank(status) {
