@@ -1,4 +1,5 @@
-// Wall time of a full `npm run generate` (extract, merge, lint, types, format): median of N runs.
+// Wall time of a full `npm run generate` (extract, merge, corrections, ReDoS check, lint, types,
+// rules, change report, format): median of N runs.
 // Prints one JSON line; bench/run.js puts it in the table. Usage: node bench/regenerate.js [runs]
 import { execFileSync } from "node:child_process";
 

@@ -5,6 +5,7 @@ import {
   array,
   binary,
   boolean,
+  dateTime,
   integer,
   json,
   number,
@@ -40,7 +41,8 @@ const r2 = /* @__PURE__ */ boolean();
 const r3 = /* @__PURE__ */ string({ maxLength: 100 });
 const r4 = /* @__PURE__ */ string();
 const r5 = /* @__PURE__ */ string({ enum: ["tiff", "pdf"] });
-const r6 = /* @__PURE__ */ string({
+const r6 = /* @__PURE__ */ dateTime({
+  format: "faxplus-datetime",
   pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$",
 });
 const r7 = /* @__PURE__ */ integer({ minimum: 0 });
@@ -331,11 +333,11 @@ export const sendFax = {
     properties: {
       from: /* @__PURE__ */ string({
         pattern:
-          "^(([+][0-9]{8,}([*]{0,10}[0-9]+)?)|(no_number)|(NO_NUMBER))(,(([+][0-9]{8,}([*]{0,10}[0-9]+)?)|(no_number)|(NO_NUMBER)))*$",
+          "^([+][0-9]{8,}([*]{1,10}[0-9]+)?|no_number|NO_NUMBER)(,([+][0-9]{8,}([*]{1,10}[0-9]+)?|no_number|NO_NUMBER))*$",
       }),
       to: /* @__PURE__ */ array({
         minItems: 1,
-        items: /* @__PURE__ */ string({ pattern: "^[+][0-9]{8,}([*]{0,10}[0-9]+)?$" }),
+        items: /* @__PURE__ */ string({ pattern: "^[+][0-9]{8,}([*]{1,10}[0-9]+)?$" }),
       }),
       files: r8,
       from_fax: /* @__PURE__ */ object({
@@ -346,7 +348,8 @@ export const sendFax = {
       options: /* @__PURE__ */ object({
         properties: { enhancement: r2, retry: r9, partially_sent_retry: r2 },
       }),
-      send_time: /* @__PURE__ */ string({
+      send_time: /* @__PURE__ */ dateTime({
+        format: "faxplus-datetime",
         pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} [+-][0-9]{4}$",
       }),
       return_ids: r2,
@@ -438,7 +441,10 @@ export const updateUser = {
     properties: {
       name: r4,
       lastname: r4,
-      email: /* @__PURE__ */ string({ pattern: "^[a-zA-Z0-9_.+-]+@[a-zA-Z0-9-]+.[a-zA-Z0-9-.]+$" }),
+      email: /* @__PURE__ */ string({
+        pattern:
+          "^[a-zA-Z0-9_.+-]+@[a-zA-Z0-9-]([a-zA-Z0-9.-][a-zA-Z0-9.-]+|[a-zA-Z0-9-]*[^a-zA-Z0-9.\\n\\r\\u2028\\u2029-][a-zA-Z0-9.-]+)$",
+      }),
       phone: /* @__PURE__ */ string({ pattern: "^[+]?[0-9]{8,}$" }),
       profile_image: r4,
       account_data: /* @__PURE__ */ object({

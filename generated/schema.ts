@@ -1076,7 +1076,10 @@ export interface components {
        * @default false
        */
       return_ids?: boolean;
-      /** @description Date when to send the fax. Format: **YYYY-MM-DD HH:mm:ss +HHMM** */
+      /**
+       * Format: faxplus-datetime
+       * @description Date when to send the fax. Format: **YYYY-MM-DD HH:mm:ss +HHMM**
+       */
       send_time?: string;
       /** @description List of fax destination numbers */
       to: string[];
