@@ -20,7 +20,7 @@ interface SizeModule {
 }
 
 /** Gzip bytes each bundle may not exceed. */
-const CEILINGS: Record<string, number> = { read: 7500, send: 9800, all: 18000, class: 17200 };
+const CEILINGS: Record<string, number> = { read: 7450, send: 10000, all: 18300, class: 17450 };
 
 const benchUrl = new URL("../bench/size.js", import.meta.url).href;
 let rows: Map<string, Row>;

@@ -16,9 +16,9 @@ export const MAY_HAVE_BEEN_PROCESSED =
 export class ValidationError extends FaxPlusError {
   override name = "ValidationError";
   /** Where the bad value is: `to[3]`, `path.fax_id`, `baseUrl`, `header x-fax-clientid`. */
-  readonly field: string;
+  declare readonly field: string;
   /** What the value must satisfy, in plain words. Never echoes secrets. */
-  readonly rule: string;
+  declare readonly rule: string;
 
   constructor(field: string, rule: string) {
     super(`${field}: ${rule}`);
@@ -36,13 +36,13 @@ export interface RequestTarget {
 /** The request did not get a complete response: refused, DNS failure, reset, body cut short. */
 export class ConnectionError extends FaxPlusError {
   override name = "ConnectionError";
-  readonly method: string;
+  declare readonly method: string;
   /** The request URL without its query string. */
-  readonly url: string;
+  declare readonly url: string;
   /** The system error code when known, e.g. `ECONNREFUSED`, `ENOTFOUND`, `UND_ERR_SOCKET`. */
-  readonly code: string | undefined;
+  declare readonly code: string | undefined;
   /** True when the server may have acted on the request (a POST that may have queued a fax). */
-  readonly mayHaveBeenProcessed: boolean;
+  declare readonly mayHaveBeenProcessed: boolean;
 
   constructor(
     message: string,
@@ -61,7 +61,7 @@ export class ConnectionError extends FaxPlusError {
 export class TimeoutError extends ConnectionError {
   override name = "TimeoutError";
   /** The per-attempt timeout, in ms. */
-  readonly timeout: number;
+  declare readonly timeout: number;
 
   constructor(init: RequestTarget & { timeout: number; mayHaveBeenProcessed: boolean }) {
     super(`${init.method} ${init.url} timed out after ${init.timeout} ms.${hint(init)}`, init);
@@ -75,13 +75,13 @@ export class TimeoutError extends ConnectionError {
  */
 export class UnexpectedResponseError extends FaxPlusError {
   override name = "UnexpectedResponseError";
-  readonly status: number;
-  readonly method: string;
+  declare readonly status: number;
+  declare readonly method: string;
   /** The path template, e.g. `/accounts/{user_id}/outbox`. */
-  readonly path: string;
-  readonly headers: Headers;
+  declare readonly path: string;
+  declare readonly headers: Headers;
   /** True unless the request was a GET: the server answered success, so it acted on it. */
-  readonly mayHaveBeenProcessed: boolean;
+  declare readonly mayHaveBeenProcessed: boolean;
 
   constructor(
     response: Response,
@@ -106,21 +106,21 @@ export class UnexpectedResponseError extends FaxPlusError {
 export class ApiError extends FaxPlusError {
   override name = "ApiError";
   /** The HTTP status; 3xx (or 0 in browsers) for a redirect, which the SDK does not follow. */
-  readonly status: number;
+  declare readonly status: number;
   /** The API's error code from the `{error, description}` body, e.g. `invalid_user_id`. */
-  readonly error: string | undefined;
+  declare readonly error: string | undefined;
   /** The API's human-readable description from the body. */
-  readonly description: string | undefined;
+  declare readonly description: string | undefined;
   /** The parsed response body: JSON, text, or undefined when empty. */
-  readonly body: unknown;
-  readonly headers: Headers;
-  readonly method: string;
+  declare readonly body: unknown;
+  declare readonly headers: Headers;
+  declare readonly method: string;
   /** The path template, e.g. `/accounts/{user_id}/outbox`. */
-  readonly path: string;
+  declare readonly path: string;
   /** Seconds to wait from the `Retry-After` header, when present. */
-  readonly retryAfter: number | undefined;
+  declare readonly retryAfter: number | undefined;
   /** True when the server may have acted on the request (a POST answered with 5xx). */
-  readonly mayHaveBeenProcessed: boolean;
+  declare readonly mayHaveBeenProcessed: boolean;
 
   constructor(response: Response, body: unknown, method: string, path: string) {
     const fields =

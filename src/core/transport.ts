@@ -235,13 +235,7 @@ function readError(error: unknown, request: Request): unknown {
   if (error instanceof FaxPlusError || error instanceof SyntaxError) return error;
   if (request.signal.aborted && error === request.signal.reason) return error;
   if (error instanceof DOMException && error.name === "AbortError") return error;
-  const mayHaveBeenProcessed = hasSideEffects(request.method);
-  const url = urlOf(request);
-  return new ConnectionError(
-    `${request.method} ${url}: the response body was cut short (${codeOf(error) ?? detailOf(error)}).${mayHaveBeenProcessed && request.method === "POST" ? ` ${MAY_HAVE_BEEN_PROCESSED}` : ""}`,
-    { method: request.method, url, code: codeOf(error), mayHaveBeenProcessed },
-    { cause: error },
-  );
+  return connectionError(error, request, "the response body was cut short", false);
 }
 
 function discard(sent: Sent): void {
@@ -249,15 +243,25 @@ function discard(sent: Sent): void {
   sent.response.body?.cancel().catch(() => {});
 }
 
-function connectionError(error: unknown, request: Request): ConnectionError {
+/**
+ * The ConnectionError of a request that got no (complete) answer. `beforeSending` failures (refused,
+ * DNS) prove that nothing reached the server, so even a POST may be repeated.
+ */
+function connectionError(
+  error: unknown,
+  request: Request,
+  what = "connection failed",
+  beforeSending = true,
+): ConnectionError {
+  const { method } = request;
   const code = codeOf(error);
-  const mayHaveBeenProcessed = hasSideEffects(request.method) && !NOT_SENT_CODES.has(code ?? "");
-  const hint =
-    mayHaveBeenProcessed && request.method === "POST" ? ` ${MAY_HAVE_BEEN_PROCESSED}` : "";
+  const mayHaveBeenProcessed =
+    hasSideEffects(method) && !(beforeSending && NOT_SENT_CODES.has(code ?? ""));
   const url = urlOf(request);
+  const hint = mayHaveBeenProcessed && method === "POST" ? ` ${MAY_HAVE_BEEN_PROCESSED}` : "";
   return new ConnectionError(
-    `${request.method} ${url}: connection failed (${code ?? detailOf(error)}).${hint}`,
-    { method: request.method, url, code, mayHaveBeenProcessed },
+    `${method} ${url}: ${what} (${code ?? detailOf(error)}).${hint}`,
+    { method, url, code, mayHaveBeenProcessed },
     { cause: error },
   );
 }
