@@ -81,6 +81,10 @@ export class Auth implements Credentials {
   constructor(settings: AuthSettings, send: (request: Request) => Promise<Response>) {
     if (settings.clientId !== undefined) this.headers["x-fax-clientid"] = settings.clientId;
     this.canRenew = settings.refresh !== undefined;
+    // A fixed token is a fixed header: set once here, not on every attempt.
+    if (typeof settings.token === "string" && !this.canRenew) {
+      this.headers["authorization"] = `Bearer ${settings.token}`;
+    }
     this.#settings = settings;
     this.#send = send;
     this.#refreshToken = settings.refresh?.refreshToken;
@@ -92,6 +96,7 @@ export class Auth implements Credentials {
    */
   apply(headers: Headers): string | undefined | Promise<string | undefined> {
     const source = this.#refreshed ?? this.#settings.token;
+    if (typeof source === "string" && !this.canRenew) return source; // in the static headers
     if (typeof source !== "function") return setBearer(headers, source);
     let result: string | Promise<string>;
     try {

@@ -5,20 +5,20 @@
 
 /** A pending deadline; `expire` runs once if it is not disarmed by then. */
 export interface Deadline {
-  readonly at: number;
-  readonly expire: () => void;
+  /** When it expires (performance.now() ms); set by {@link arm}. */
+  at: number;
+  expire(): void;
 }
 
 const pending = new Set<Deadline>();
 let timer: ReturnType<typeof setTimeout> | undefined;
 let armedAt = Number.POSITIVE_INFINITY;
 
-/** Calls `expire` after `ms` unless {@link disarm} is called first. */
-export function arm(ms: number, expire: () => void): Deadline {
-  const deadline = { at: performance.now() + ms, expire };
+/** Calls `deadline.expire()` after `ms` unless {@link disarm} is called first. */
+export function arm(deadline: Deadline, ms: number): void {
+  deadline.at = performance.now() + ms;
   pending.add(deadline);
   if (deadline.at < armedAt) schedule(deadline.at);
-  return deadline;
 }
 
 /** Forgets a deadline; a no-op once it has expired. */

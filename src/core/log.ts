@@ -29,7 +29,7 @@ export type Logger = (event: LogEvent) => void;
 export type LogFields = Omit<LogEvent, "method" | "url" | "attempt">;
 
 /** A logger bound to one request. */
-export function eventLogger(logger: Logger, request: Request) {
+export function eventLogger(logger: Logger, request: { method: string; url: string }) {
   return (attempt: number, fields: LogFields): void => {
     try {
       logger({ ...fields, method: request.method, url: request.url, attempt });

@@ -9,7 +9,7 @@
 //  5. the response is returned with its deadline still armed until its body has been read.
 
 import type { Credentials } from "./auth.js";
-import { disarm, arm, type Deadline } from "./deadline.js";
+import { arm, disarm, type Deadline } from "./deadline.js";
 import {
   ConnectionError,
   FaxPlusError,
@@ -22,6 +22,18 @@ import { eventLogger, redact, type LogFields } from "./log.js";
 import type { CallOptions, FetchLike, Settings } from "./options.js";
 import { NOT_SENT_CODES, backoff, isIdempotent, isRetryableError, retryDelay } from "./retry.js";
 import { checkRequestUrl } from "./url.js";
+
+/**
+ * What the transport sends: a Request (openapi-fetch builds one per call), or just its parts (the
+ * operations', which so spare building a Request that fetch would copy anyway).
+ */
+export interface Outgoing {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Headers;
+  /** The caller's signal, if any: a Request's own signal, or none. */
+  readonly signal?: AbortSignal | undefined;
+}
 
 /** A body the caller already holds: sent as is on every attempt instead of the request's own. */
 export type KeptBody = string | FormData;
@@ -45,7 +57,7 @@ export function fetchFor(transport: Transport, call: CallOptions, body?: KeptBod
 export async function send(
   transport: Transport,
   call: CallOptions,
-  request: Request,
+  request: Outgoing,
   kept?: KeptBody,
 ): Promise<Response> {
   const { settings, auth } = transport;
@@ -59,7 +71,7 @@ export async function send(
     body = kept;
     // A form is re-serialised per attempt with a new boundary: fetch must set the header.
     if (kept instanceof FormData) request.headers.delete("content-type");
-  } else if (hasSideEffects(request.method)) {
+  } else if (request instanceof Request && hasSideEffects(request.method)) {
     // Decided by method, not `request.body`, which Firefox does not implement.
     const bytes = await request.arrayBuffer();
     if (bytes.byteLength) body = bytes;
@@ -68,7 +80,7 @@ export async function send(
   let retries = 0;
   let renewed = false;
   for (let attempt = 1; ; attempt++) {
-    let sent: Sent;
+    let sent: Attempt;
     try {
       sent = await attemptOnce(transport, call, request, body, attempt, note);
     } catch (error) {
@@ -82,7 +94,7 @@ export async function send(
       throw error;
     }
 
-    const { response } = sent;
+    const response = sent.response as Response;
     if (response.status === 401 && auth.canRenew && !renewed) {
       renewed = true;
       discard(sent);
@@ -105,79 +117,104 @@ export async function send(
   }
 }
 
-/** A response whose attempt deadline is still armed; `finish` disarms it. */
-interface Sent {
-  response: Response;
-  finish: () => void;
+/**
+ * One attempt: its abort controller, its deadline and its abort listener, in one object (it is
+ * the deadline the registry expires and the listener the signals call), so that an attempt
+ * allocates no closures.
+ */
+class Attempt implements Deadline {
+  at = 0;
+  readonly controller = new AbortController();
+  /** Whether the request may have left: a timeout before that (the token) is safe to repeat. */
+  sending = false;
   /** The token the attempt was sent with, for a refresh after a 401. */
   token: string | undefined;
-  request: Request;
+  response: Response | undefined;
+
+  constructor(
+    readonly request: Outgoing,
+    readonly call: CallOptions,
+  ) {
+    arm(this, call.timeout);
+    request.signal?.addEventListener("abort", this);
+    call.signal?.addEventListener("abort", this);
+  }
+
+  /** A caller's abort (the call's signal, or the request's own). */
+  handleEvent(): void {
+    const { signal } = this.call;
+    this.controller.abort(signal?.aborted ? signal.reason : this.request.signal?.reason);
+  }
+
+  /** The attempt's deadline passed. */
+  expire(): void {
+    const { request } = this;
+    this.controller.abort(
+      new TimeoutError({
+        method: request.method,
+        url: urlOf(request),
+        timeout: this.call.timeout,
+        mayHaveBeenProcessed: this.sending && hasSideEffects(request.method),
+      }),
+    );
+  }
+
+  /** Disarms the deadline and stops listening (the attempt is over, or its body is read). */
+  finish(): void {
+    disarm(this);
+    this.request.signal?.removeEventListener("abort", this);
+    this.call.signal?.removeEventListener("abort", this);
+  }
 }
 
 async function attemptOnce(
   { settings, auth }: Transport,
   call: CallOptions,
-  request: Request,
+  request: Outgoing,
   body: BodyInit | null,
-  attempt: number,
+  number: number,
   note: ((attempt: number, fields: LogFields) => void) | undefined,
-): Promise<Sent> {
-  const signal = call.signal;
-  if (signal?.aborted) throw signal.reason;
-  if (request.signal.aborted) throw request.signal.reason;
+): Promise<Attempt> {
+  if (call.signal?.aborted) throw call.signal.reason;
+  if (request.signal?.aborted) throw request.signal.reason;
+  const attempt = new Attempt(request, call);
+  const { signal } = attempt.controller;
 
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(signal?.aborted ? signal.reason : request.signal.reason);
-  request.signal.addEventListener("abort", onAbort);
-  signal?.addEventListener("abort", onAbort);
-  let sending = false;
-  const deadline: Deadline = arm(call.timeout, () =>
-    controller.abort(
-      new TimeoutError({
-        method: request.method,
-        url: urlOf(request),
-        timeout: call.timeout,
-        mayHaveBeenProcessed: sending && hasSideEffects(request.method),
-      }),
-    ),
-  );
-  const finish = () => {
-    disarm(deadline);
-    request.signal.removeEventListener("abort", onAbort);
-    signal?.removeEventListener("abort", onAbort);
-  };
-
-  let token: string | undefined;
   try {
     const applied = auth.apply(request.headers);
     // No await (a microtask) for a string token, the common case.
-    token = typeof applied === "object" ? await untilAborted(applied, controller.signal) : applied;
+    attempt.token = typeof applied === "object" ? await untilAborted(applied, signal) : applied;
   } catch (error) {
-    finish();
-    throw controller.signal.aborted ? controller.signal.reason : error;
+    attempt.finish();
+    throw signal.aborted ? signal.reason : error;
   }
 
-  note?.(attempt, { event: "request", headers: redact(request.headers) });
+  note?.(number, { event: "request", headers: redact(request.headers) });
   const started = note ? performance.now() : 0;
-  const init: RequestInit = { signal: controller.signal, redirect: "manual" };
+  // A Request keeps its method and headers; the parts of one are given with the init.
+  const init: RequestInit =
+    request instanceof Request
+      ? { signal, redirect: "manual" }
+      : { method: request.method, headers: request.headers, signal, redirect: "manual" };
   if (body !== null) init.body = body;
-  sending = true;
+  const input = request instanceof Request ? request : request.url;
+  attempt.sending = true;
   try {
     // Resolved now, called unbound. The platform fetch takes `init` directly, which spares a
     // Request copy; an injected fetch gets one complete Request, as openapi-fetch gives it.
     const injected = settings.fetch;
-    const response = await (injected
-      ? injected(new Request(request, init))
-      : globalThis.fetch(request, init));
-    note?.(attempt, {
+    attempt.response = await (injected
+      ? injected(new Request(input, init))
+      : globalThis.fetch(input, init));
+    note?.(number, {
       event: "response",
-      status: response.status,
+      status: attempt.response.status,
       durationMs: performance.now() - started,
     });
-    return { response, finish, token, request };
+    return attempt;
   } catch (error) {
-    finish();
-    throw controller.signal.aborted ? controller.signal.reason : connectionError(error, request);
+    attempt.finish();
+    throw signal.aborted ? signal.reason : connectionError(error, request);
   }
 }
 
@@ -192,8 +229,8 @@ function checkFilled(url: string): void {
 // Wrapping the body in a TransformStream costs ~50 µs per call on Node; instead the read methods
 // openapi-fetch uses disarm the deadline once they settle (shared functions, no closure per call).
 // A `body` stream read directly (parseAs: "stream") stays covered by the deadline, which aborts it.
-const SENT = Symbol("faxplus.sent");
-type Tracked = Response & { [SENT]?: Sent };
+const SENT = Symbol("faxplus.attempt");
+type Tracked = Response & { [SENT]?: Attempt };
 const READS = {
   text(this: Tracked) {
     return settle(this, Response.prototype.text.call(this));
@@ -209,10 +246,10 @@ const READS = {
   },
 };
 
-function keepUntilRead(sent: Sent): void {
-  const response = sent.response as Tracked;
-  if (response.body === null) return sent.finish();
-  response[SENT] = sent;
+function keepUntilRead(attempt: Attempt): void {
+  const response = attempt.response as Tracked;
+  if (response.body === null) return attempt.finish();
+  response[SENT] = attempt;
   Object.assign(response, READS);
 }
 
@@ -231,16 +268,16 @@ function settle<T>(response: Tracked, read: Promise<T>): Promise<T> {
 }
 
 /** A body that failed mid-read is a ConnectionError; aborts, timeouts and JSON errors stay as is. */
-function readError(error: unknown, request: Request): unknown {
+function readError(error: unknown, request: Outgoing): unknown {
   if (error instanceof FaxPlusError || error instanceof SyntaxError) return error;
-  if (request.signal.aborted && error === request.signal.reason) return error;
+  if (request.signal?.aborted && error === request.signal.reason) return error;
   if (error instanceof DOMException && error.name === "AbortError") return error;
   return connectionError(error, request, "the response body was cut short", false);
 }
 
-function discard(sent: Sent): void {
-  sent.finish();
-  sent.response.body?.cancel().catch(() => {});
+function discard(attempt: Attempt): void {
+  attempt.finish();
+  attempt.response?.body?.cancel().catch(() => {});
 }
 
 /**
@@ -249,7 +286,7 @@ function discard(sent: Sent): void {
  */
 function connectionError(
   error: unknown,
-  request: Request,
+  request: Outgoing,
   what = "connection failed",
   beforeSending = true,
 ): ConnectionError {
@@ -292,7 +329,7 @@ function untilAborted<T>(promise: Promise<T>, ...signals: (AbortSignal | undefin
 }
 
 /** Waits `ms`, or rejects at once with the reason of a caller's abort. */
-function sleep(ms: number, request: Request, signal: AbortSignal | undefined): Promise<void> {
+function sleep(ms: number, request: Outgoing, signal: AbortSignal | undefined): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const wait = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
   return untilAborted(wait, request.signal, signal).finally(() => clearTimeout(timer));
@@ -312,7 +349,7 @@ function detailOf(error: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
 
-function urlOf(request: Request): string {
+function urlOf(request: Outgoing): string {
   const query = request.url.indexOf("?");
   return query === -1 ? request.url : request.url.slice(0, query);
 }

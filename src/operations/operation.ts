@@ -153,9 +153,9 @@ export async function callOperation<Data>(
     const body = prepared.body;
     if (body?.type) headers.set("content-type", body.type);
     const url = serializePath(baseUrl + rules.path, prepared.path) + queryString(prepared.query);
-    // The body is not in the Request: the transport sends the kept one with every attempt.
-    const request = new Request(url, { method: rules.method, headers });
-    response = await send(transport, call, request, body?.content);
+    // The parts of a request, not a Request: fetch builds the one Request (and the body is sent
+    // as is with every attempt).
+    response = await send(transport, call, { method: rules.method, url, headers }, body?.content);
   } catch (error) {
     throw typed(error, rules, options);
   }

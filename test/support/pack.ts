@@ -33,6 +33,7 @@ const INPUTS = [
   "LICENSE",
   "tsconfig.json",
   "tsconfig.build.json",
+  "scripts/build.js",
 ];
 /** Files of the repository root copied next to dist/ before packing (npm adds package.json). */
 const SHIPPED = ["package.json", "README.md", "LICENSE"];
@@ -45,7 +46,7 @@ export interface Packed {
 }
 
 /**
- * Compiles src/ with tsconfig.build.json into a staging directory, copies the shipped root files
+ * Builds src/ with scripts/build.js (the package's own build) into a staging directory, copies the shipped root files
  * next to it and runs `npm pack` there. Concurrent test files share one build through a lock.
  */
 export async function packTarball(): Promise<Packed> {
@@ -64,8 +65,8 @@ export async function packTarball(): Promise<Packed> {
     await rm(dir, { recursive: true, force: true });
     const stage = join(dir, "stage");
     await mkdir(stage, { recursive: true });
-    const tsc = ["-p", join(ROOT, "tsconfig.build.json"), "--outDir", join(stage, "dist")];
-    await run(join(BIN, "tsc"), tsc, { cwd: ROOT });
+    const build = [join(ROOT, "scripts/build.js"), "--outdir", join(stage, "dist")];
+    await run(process.execPath, build, { cwd: ROOT });
     for (const file of SHIPPED) await copyFile(join(ROOT, file), join(stage, file));
     const args = ["pack", "--json", "--ignore-scripts", "--pack-destination", dir];
     const { stdout } = await run("npm", args, { cwd: stage });
