@@ -72,7 +72,8 @@ async function tour() {
     const before = mock.requests.length;
     const result = await fax.bulkUpdateFaxes(inbox, { isRead: true });
     const batches = mock.requests.length - before;
-    say(`   ${result.updated.length} updated in ${batches} requests of at most 100 IDs`);
+    const largest = Math.max(...mock.requests.slice(before).map((r) => r.body.ids.length));
+    say(`   ${result.updated.length} updated in ${batches} requests of at most ${largest} IDs`);
 
     step(8, "A validation error: refused before anything is sent");
     const sentBefore = mock.requests.length;

@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockServer, type MockServer } from "../src/mock/index.js";
+import { batches, limits } from "./support/limits.js";
 
 const run = promisify(execFile);
 const root = new URL("..", import.meta.url).pathname;
@@ -24,7 +25,10 @@ it("runs the demo workflow against the mock and exits 0", async () => {
   expect(stdout).toMatch(/status success/);
   expect(stdout).toMatch(/forwarded \w+ -> \+12025550124, \+12025550125/);
   expect(stdout).toMatch(/had failed_user_busy; resent to \+\d+/);
-  expect(stdout).toMatch(/250 updated in 3 requests/);
+  const requests = batches(250, limits.bulkFaxIds);
+  expect(stdout).toContain(
+    `250 updated in ${requests} requests of at most ${limits.bulkFaxIds} IDs`,
+  );
   expect(stdout).toMatch(/ValidationError: to\[1\]: must match pattern/);
   expect(stdout).toMatch(/requests sent: 0/);
   expect(stdout.match(/retry after status 503/g)).toHaveLength(2);

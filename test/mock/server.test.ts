@@ -2,6 +2,7 @@
 // delivery over time, fault injection, recording, CORS and downloads.
 import { afterEach, describe, expect, it } from "vitest";
 import * as rules from "../../generated/rules.js";
+import { limits } from "../support/limits.js";
 import {
   type MockServer,
   type MockServerOptions,
@@ -144,12 +145,13 @@ describe("bulk updates", () => {
     expect(single.status).toBe(409);
   });
 
-  it("marks 250 inbox faxes as read in batches of at most 100, ignoring duplicates", async () => {
+  it("marks 250 inbox faxes as read in batches of at most maxItems, ignoring duplicates", async () => {
     const server = await start();
     const ids = Array.from({ length: 250 }, (_, i) => seeds.inboxFaxId(i));
-    // maxItems counts the raw array, duplicates included: 99 IDs plus one repeated.
-    for (let i = 0; i < ids.length; i += 99) {
-      const batch = ids.slice(i, i + 99);
+    // maxItems counts the raw array, duplicates included: maxItems - 1 IDs plus one repeated.
+    const size = limits.bulkFaxIds - 1;
+    for (let i = 0; i < ids.length; i += size) {
+      const batch = ids.slice(i, i + size);
       const response = await api(server, "PUT", "/accounts/self/faxes", {
         json: { ids: [...batch, batch[0]], is_read: true },
       });
@@ -160,16 +162,16 @@ describe("bulk updates", () => {
     expect(ids.every((id) => server.state.faxes.get(id)?.is_read === true)).toBe(true);
   });
 
-  it("rejects more than 100 IDs with 400", async () => {
+  it("rejects more than maxItems IDs with 400", async () => {
     const server = await start();
-    const ids = Array.from({ length: 101 }, (_, i) => seeds.inboxFaxId(i));
+    const ids = Array.from({ length: limits.bulkFaxIds + 1 }, (_, i) => seeds.inboxFaxId(i));
     const faxes = await api(server, "PUT", "/accounts/self/faxes", {
       json: { ids, is_read: true },
     });
     expect(faxes.status).toBe(400);
     expect(await faxes.json()).toEqual({
       error: "invalid_request",
-      description: "ids: must have at most 100 items (got 101)",
+      description: `ids: must have at most ${limits.bulkFaxIds} items (got ${limits.bulkFaxIds + 1})`,
     });
     const outbox = await api(server, "PUT", "/accounts/self/outbox", {
       json: { ids, comment: "" },

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { FaxPlus } from "../../src/index.js";
+import { batches, limits } from "../support/limits.js";
 import {
   startServer,
   type Handler,
@@ -25,25 +26,30 @@ const answer =
     json: { results: (request.json as Body).ids.map((id) => ({ id, code: codeOf(id) })) },
   });
 
+/** IDs per request: the spec's maxItems. */
+const per = limits.bulkFaxIds;
+/** Two and a half requests' worth of IDs (250 for the API's 100). */
+const many = per * 2 + per / 2;
+
 describe("bulk updates", () => {
-  it("splits 250 IDs into 3 requests of at most 100 unique IDs and merges the item codes", async () => {
+  it("splits two and a half requests' worth of IDs into 3 requests of at most maxItems unique IDs and merges the item codes", async () => {
     const fax = await client(
       answer((id) => (id.endsWith("7") ? 404 : id.endsWith("3") ? 403 : 204)),
     );
-    const input = [...ids(250), "f1", "f2", "f1"]; // duplicates are sent once
+    const input = [...ids(many), "f1", "f2", "f1"]; // duplicates are sent once
     const result = await fax.bulkUpdateFaxes(input, { isRead: true });
 
     expect(server!.requests).toHaveLength(3);
     const sent = server!.requests.map((r) => (r.json as Body).ids);
     for (const batch of sent) {
-      expect(batch.length).toBeLessThanOrEqual(100);
+      expect(batch.length).toBeLessThanOrEqual(per);
       expect(new Set(batch).size).toBe(batch.length);
     }
-    expect(sent.flat().sort()).toEqual(ids(250).sort());
+    expect(sent.flat().sort()).toEqual(ids(many).sort());
     expect(server!.requests[0]!.json).toMatchObject({ is_read: true });
-    expect(result.notFound).toEqual(ids(250).filter((id) => id.endsWith("7")));
-    expect(result.forbidden).toEqual(ids(250).filter((id) => id.endsWith("3")));
-    expect(result.updated).toHaveLength(250 - result.notFound.length - result.forbidden.length);
+    expect(result.notFound).toEqual(ids(many).filter((id) => id.endsWith("7")));
+    expect(result.forbidden).toEqual(ids(many).filter((id) => id.endsWith("3")));
+    expect(result.updated).toHaveLength(many - result.notFound.length - result.forbidden.length);
     expect(result.updated[0]).toBe("f0");
     expect(result.conflict).toEqual([]);
     expect(result.failed).toEqual([]);
@@ -83,13 +89,18 @@ describe("bulk updates", () => {
     let calls = 0;
     const fax = await client((request) => {
       calls++;
-      if ((request.json as Body).ids[0] === "f100") return { status: 400, json: { error: "bad" } };
+      if ((request.json as Body).ids[0] === `f${per}`)
+        return { status: 400, json: { error: "bad" } };
       return answer(() => 204)(request);
     });
-    const result = await fax.bulkUpdateFaxes(ids(150), { isRead: false }, { concurrency: 1 });
+    const result = await fax.bulkUpdateFaxes(
+      ids(per + per / 2),
+      { isRead: false },
+      { concurrency: 1 },
+    );
     expect(calls).toBe(2);
-    expect(result.updated).toEqual(ids(100));
-    expect(result.failed.map((f) => f.id)).toEqual(ids(150).slice(100));
+    expect(result.updated).toEqual(ids(per));
+    expect(result.failed.map((f) => f.id)).toEqual(ids(per + per / 2).slice(per));
     expect(result.failed[0]!.error?.message).toMatch(/400 bad/);
   });
 
@@ -102,20 +113,20 @@ describe("bulk updates", () => {
       }),
     );
     const calls: [number, number][] = [];
-    const input = [...ids(250), "f1"]; // the duplicate is not counted
+    const input = [...ids(many), "f1"]; // the duplicate is not counted
     const result = await fax.bulkUpdateFaxes(
       input,
       { isRead: true },
       { concurrency: 1, onProgress: (done, total) => calls.push([done, total]) },
     );
-    expect(result.updated).toHaveLength(250);
+    expect(result.updated).toHaveLength(many);
     // f5 answered 500 in the first batch: it counts once its follow-up batch has its outcome.
     expect(calls).toEqual([
-      [0, 250],
-      [99, 250],
-      [199, 250],
-      [249, 250],
-      [250, 250],
+      [0, many],
+      [per - 1, many],
+      [2 * per - 1, many],
+      [many - 1, many],
+      [many, many],
     ]);
   });
 
@@ -123,16 +134,16 @@ describe("bulk updates", () => {
     const fax = await client(() => ({ status: 401, json: { error: "unauthorized" } }));
     const calls: number[] = [];
     const options = { concurrency: 1, onProgress: (done: number) => calls.push(done) };
-    const result = await fax.bulkUpdateFaxes(ids(150), { isRead: true }, options);
-    expect(result.failed).toHaveLength(150);
-    expect(calls).toEqual([0, 100, 150]);
+    const result = await fax.bulkUpdateFaxes(ids(per + per / 2), { isRead: true }, options);
+    expect(result.failed).toHaveLength(per + per / 2);
+    expect(calls).toEqual([0, per, per + per / 2]);
   });
 
   it("completes 10,000 IDs with at most `concurrency` requests in flight", async () => {
     const fax = await client((request) => ({ ...answer(() => 204)(request), delayMs: 2 }));
     const result = await fax.bulkUpdateFaxes(ids(10_000), { isRead: true }, { concurrency: 4 });
     expect(result.updated).toHaveLength(10_000);
-    expect(server!.requests).toHaveLength(100);
+    expect(server!.requests).toHaveLength(batches(10_000, per));
     expect(server!.maxInFlight).toBeLessThanOrEqual(4);
     expect(server!.maxInFlight).toBeGreaterThan(1);
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FaxPlus, ValidationError } from "../../src/index.js";
 import type { SendFaxInput } from "../../src/index.js";
+import { limits } from "../support/limits.js";
 import { startServer, type TestServer } from "../support/server.js";
 
 let server: TestServer;
@@ -42,16 +43,16 @@ const cases: [string, () => Promise<unknown>, string, RegExp][] = [
     /at least one/,
   ],
   [
-    "retry count 4",
-    () => fax.send({ ...ok, options: { retry: { count: 4 } } }),
+    "retry count above the maximum",
+    () => fax.send({ ...ok, options: { retry: { count: limits.retryCount + 1 } } }),
     "options.retry.count",
-    /at most 3/,
+    new RegExp(`at most ${limits.retryCount}$`),
   ],
   [
-    "retry delay 181",
-    () => fax.send({ ...ok, options: { retry: { delay: 181 } } }),
+    "retry delay above the maximum",
+    () => fax.send({ ...ok, options: { retry: { delay: limits.retryDelay + 1 } } }),
     "options.retry.delay",
-    /at most 180/,
+    new RegExp(`at most ${limits.retryDelay}$`),
   ],
   [
     "send_time without offset",
@@ -85,16 +86,16 @@ const cases: [string, () => Promise<unknown>, string, RegExp][] = [
     /at least 1/,
   ],
   [
-    "33-char fax ID",
-    () => fax.bulkUpdateFaxes(["a", long(33)], { isRead: true }),
+    "a fax ID one character too long",
+    () => fax.bulkUpdateFaxes(["a", long(limits.faxIdLength + 1)], { isRead: true }),
     "ids[1]",
-    /at most 32/,
+    new RegExp(`at most ${limits.faxIdLength} characters`),
   ],
   [
-    "101-char comment",
-    () => fax.bulkUpdateFaxes(["a"], { comment: long(101) }),
+    "a comment one character too long",
+    () => fax.bulkUpdateFaxes(["a"], { comment: long(limits.faxComment + 1) }),
     "comment",
-    /at most 100/,
+    new RegExp(`at most ${limits.faxComment} characters`),
   ],
   [
     "neither isRead nor comment",
@@ -110,16 +111,16 @@ const cases: [string, () => Promise<unknown>, string, RegExp][] = [
     /true or false/,
   ],
   [
-    "101-char outbox comment",
-    () => fax.bulkUpdateOutbox(["a"], { comment: long(101) }),
+    "an outbox comment one character too long",
+    () => fax.bulkUpdateOutbox(["a"], { comment: long(limits.outboxComment + 1) }),
     "comment",
-    /at most 100/,
+    new RegExp(`at most ${limits.outboxComment} characters`),
   ],
   [
-    "33-char outbox ID",
-    () => fax.bulkUpdateOutbox([long(33)], { comment: "" }),
+    "an outbox ID one character too long",
+    () => fax.bulkUpdateOutbox([long(limits.outboxIdLength + 1)], { comment: "" }),
     "ids[0]",
-    /at most 32/,
+    new RegExp(`at most ${limits.outboxIdLength} characters`),
   ],
   [
     "concurrency 0",
