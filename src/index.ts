@@ -76,6 +76,11 @@ export type { WebhookCallback, WebhookEvent } from "./webhooks.js";
 
 // Types of the spec: a named type per schema and per operation's parameters, and the raw maps.
 export type * from "../generated/types.js";
+/**
+ * The raw maps of openapi-typescript (what `fax.api` is typed with). Left out of the API docs:
+ * their named parts are above.
+ * @hidden
+ */
 export type { paths, components, operations } from "../generated/schema.js";
 /** @deprecated Use {@link Fax}. */
 export type FaxRecord = import("../generated/types.js").Fax;
