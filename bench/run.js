@@ -2,7 +2,7 @@
 // after the other, prints ONE table (Markdown) on stdout and writes bench/results.json (the
 // numbers, the machine and the same table, for the README). Progress goes to stderr.
 //
-// Usage: node bench/run.js [--only size,overhead,bulk,regenerate,import,upload-memory]
+// Usage: node bench/run.js [--only size,overhead,throughput,bulk,regenerate,import,cli,upload-memory]
 // Every comparison is a ratio within this run; absolute numbers depend on the machine's load.
 import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
@@ -17,9 +17,11 @@ const only = onlyFlag === -1 ? undefined : (process.argv[onlyFlag + 1] ?? "").sp
 const BENCHES = [
   { name: "size", args: ["bench/size.js"] },
   { name: "overhead", args: ["bench/overhead.js"], needsDist: true },
+  { name: "throughput", args: ["bench/throughput.js"], needsDist: true },
   { name: "bulk", args: ["bench/bulk.js"], needsDist: true },
   { name: "regenerate", args: ["bench/regenerate.js", "5"] },
-  { name: "import", args: ["bench/import.js", "10"], needsDist: true },
+  { name: "import", args: ["bench/import.js", "15"], needsDist: true },
+  { name: "cli", args: ["bench/cli-startup.js"], needsDist: true },
   {
     name: "upload-memory",
     args: ["--expose-gc", "bench/upload-memory.js"],
@@ -129,22 +131,20 @@ function render(all) {
   const size = all.size;
   if (size?.rows) {
     const by = Object.fromEntries(size.rows.map((r) => [r.key, r]));
-    const base = by.openapiFetch;
+    const bare = { send: by.bareSend, read: by.bareRead };
     for (const row of size.rows) {
-      let comparison = "";
-      if (row.key === "client" || row.key === "all") {
-        comparison = `${ratio(row.gzip, base.gzip)} of (c), gzip`;
+      const target = size.targets?.[row.key];
+      const shares = Object.entries(row.shares)
+        .filter(([part]) => part !== "other")
+        .map(([part, share]) => `${part} ~${kB(share.gzipEstimate)}`)
+        .join(", ");
+      let comparison = shares;
+      if (target !== undefined) {
+        comparison += `; target <= ${kB(target)}: ${row.gzip <= target ? "ok" : "MISSED"}`;
       }
-      if (row.key === "all") {
-        const budget = size.budgetGzip;
-        comparison +=
-          row.gzip <= budget
-            ? `; budget ${kB(budget)} gzip: ok`
-            : `; budget ${kB(budget)} gzip: OVER by ${kB(row.gzip - budget)}`;
-        comparison += row.nodeImports.length
-          ? `; node: imports ${row.nodeImports.join(", ")}`
-          : "; no node: imports";
-      }
+      if (bare[row.key])
+        comparison += `; ${ratio(row.gzip, bare[row.key].gzip)} of bare openapi-fetch`;
+      if (row.nodeImports.length) comparison += `; node: imports ${row.nodeImports.join(", ")}`;
       rows.push([
         "Bundle size (browser, min)",
         row.label,
@@ -178,7 +178,37 @@ function render(all) {
         `${signed(Math.round(overhead.addedUs.oursOverOpenapiFetch))} µs; ` +
         `target <= ${target}x: ${ours.median <= target ? "ok" : "MISSED"}`,
     ]);
+    if (stats.getFax) {
+      const op = ratios.getFaxVsOpenapiFetch;
+      rows.push([
+        name,
+        "getFax (standalone, dist)",
+        cell(stats.getFax),
+        `${x2(op.median)} openapi-fetch (CPU ${x2(op.cpu)})`,
+      ]);
+    }
   } else if (overhead) failed("Per-call overhead", overhead);
+
+  const throughput = all.throughput;
+  if (throughput?.callsPerSecond) {
+    const name = `Throughput, ${throughput.inFlight} GETs in flight`;
+    const rate = throughput.callsPerSecond;
+    rows.push([name, "openapi-fetch", `${rate["openapi-fetch"]} calls/s`, ""]);
+    const target = throughput.target["fax.api"];
+    const ours = throughput.vsOpenapiFetch["fax.api"];
+    rows.push([
+      name,
+      "FaxPlus fax.api",
+      `${rate["fax.api"]} calls/s`,
+      `${x2(ours)} openapi-fetch; target >= ${target}x: ${ours >= target ? "ok" : "MISSED"}`,
+    ]);
+    rows.push([
+      name,
+      "getFax (standalone)",
+      `${rate.getFax} calls/s`,
+      `${x2(throughput.vsOpenapiFetch.getFax)} openapi-fetch`,
+    ]);
+  } else if (throughput) failed("Throughput", throughput);
 
   const bulk = all.bulk;
   if (bulk?.results) {
@@ -218,9 +248,24 @@ function render(all) {
       name,
       `import('${imp.package}')`,
       cell(imp.package),
-      `${signed(imp.netMs[imp.package])} ms over start-up; ${x2(imp.ratio)} openapi-fetch`,
+      `${signed(imp.netMs[imp.package])} ms over start-up: ${x2(imp.netRatio)} openapi-fetch's; ` +
+        `target <= ${imp.target.netRatio}x: ${imp.netRatio <= imp.target.netRatio ? "ok" : "MISSED"}`,
     ]);
   } else if (imp) failed("Import", imp);
+
+  const cli = all.cli;
+  if (cli?.medianMs) {
+    const name = `CLI start-up (${cli.runs} runs)`;
+    for (const [key, ms] of Object.entries(cli.medianMs)) {
+      const net = cli.netMs?.[key];
+      rows.push([
+        name,
+        key,
+        `${ms} ms (min ${cli.minMs?.[key]} ms)`,
+        net === undefined ? "" : `${signed(net)} ms over node`,
+      ]);
+    }
+  } else if (cli) failed("CLI start-up", cli);
 
   const upload = all["upload-memory"];
   if (upload?.fileMB !== undefined) {
