@@ -234,6 +234,36 @@ describe("GET, PUT, DELETE", () => {
   });
 });
 
+describe("redirects", () => {
+  it("a redirect to the same URL is one request: an ApiError with its status, not retried", async () => {
+    server = await startServer((request, res) => {
+      res.writeHead(302, { location: request.url });
+      res.end();
+    });
+    const fax = client(server, { maxRetries: 1 });
+    const result = await getOutbox(fax);
+    expect(server.requests).toHaveLength(1);
+    const error = await failure(Promise.resolve().then(() => unwrap(result, "GET", OUTBOX_FAX)));
+    expect(error).toMatchObject({ name: "ApiError", status: 302, mayHaveBeenProcessed: false });
+    expect(String(error)).toMatch(/redirect to .* which the SDK does not follow/);
+  });
+
+  it("a redirect to another origin is not followed: the other server receives nothing", async () => {
+    const other = await startServer(() => ({ json: { id: "not the API" } }));
+    server = await startServer((_, res) => {
+      res.writeHead(307, { location: `${other.baseUrl}/accounts/self/outbox/f1` });
+      res.end();
+    });
+    try {
+      const error = await failure(client(server).getOutbox("f1"));
+      expect(error).toMatchObject({ name: "ApiError", status: 307 });
+      expect(other.requests).toHaveLength(0);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe("per-call options (fetchWith)", () => {
   it("overrides maxRetries for one call", async () => {
     server = await startServer((_, res) => reply(res, 503, undefined, { "retry-after": "0" }));

@@ -169,6 +169,12 @@ describe("baseUrl", () => {
     "/\\evil.example/v3",
     "https://user:pass@restapi.fax.plus/v3",
     "restapi.fax.plus/v3",
+    // Browsers strip tabs and line breaks from URLs: these would go to evil.example.
+    "/\t/evil.example/v3",
+    "/\n/evil.example/v3",
+    "/\r/evil.example/v3",
+    "/ /evil.example/v3",
+    "https://restapi.fax.plus/v3\n",
   ];
   for (const baseUrl of refused) {
     it(`refuses ${baseUrl}`, () => {
