@@ -4,7 +4,7 @@
 import createClient, { defaultPathSerializer, type Client, type Middleware } from "openapi-fetch";
 import type { paths } from "../../generated/schema.js";
 import { transportOf, type FaxPlusCore } from "../core/client.js";
-import { ApiError, type FaxPlusError } from "../core/errors.js";
+import { ApiError, UnexpectedResponseError, type FaxPlusError } from "../core/errors.js";
 import { encodePathParam, serializePath } from "../core/path.js";
 import { fetchFor } from "../core/transport.js";
 
@@ -39,8 +39,11 @@ type SuccessResponses<R> = {
 /**
  * The typed openapi-fetch client of every operation, throwing the SDK's errors instead of
  * returning `{ error }`: a non-2xx answer throws the matching `ApiError`, a failed connection a
- * `ConnectionError`. Its error types say so, which makes it the client to give to libraries that
- * pass errors on, such as openapi-react-query: `createQueryClient(throwingApiClient(client))`.
+ * `ConnectionError`, a 2xx body that is not JSON an `UnexpectedResponseError`. Its error types say
+ * so, which makes it the client to give to libraries that pass errors on, such as
+ * openapi-react-query: `createQueryClient(throwingApiClient(client))`. (openapi-fetch's types
+ * copy the error type member by member, so editors show `query.error` as FaxPlusError's shape,
+ * `{ name; message; stack?; cause? }`; narrow it with `instanceof NotFoundError` and the like.)
  */
 export function throwingApiClient(client: FaxPlusCore): Client<ThrowingPaths> {
   const api = create<ThrowingPaths>(client);
@@ -69,15 +72,35 @@ function pathSerializer(pathname: string, params: Record<string, unknown>): stri
 }
 
 const throwOnError: Middleware = {
-  async onResponse({ request, response, schemaPath }) {
-    if (response.ok) return undefined;
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      // kept as text
+  async onResponse({ request, response, schemaPath, options }) {
+    const method = request.method;
+    if (!response.ok) {
+      const text = await response.text();
+      throw ApiError.from(response, parseJson(text) ?? text, method, schemaPath);
     }
-    throw ApiError.from(response, body, request.method, schemaPath);
+    // openapi-fetch would throw a SyntaxError for a 2xx body that is not JSON (say the HTML page
+    // of a misconfigured proxy). Read and parsed once here; openapi-fetch then gets both.
+    const empty = response.status === 204 || response.headers.get("content-length") === "0";
+    if (options.parseAs !== "json" || empty || method === "HEAD") return undefined;
+    const text = await response.text();
+    const data = parseJson(text);
+    if (text !== "" && data === undefined) {
+      const type = response.headers.get("content-type") ?? "no content type";
+      throw new UnexpectedResponseError(
+        response,
+        { method, path: schemaPath },
+        `the body is not JSON (${type}, ${text.length} characters)`,
+      );
+    }
+    Object.assign(response, { text: async () => text, json: async () => data });
+    return undefined;
   },
 };
+
+function parseJson(text: string): unknown {
+  try {
+    return text === "" ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,4 +1,4 @@
-// The Chromium that the browser test drives, with nothing installed by hand: CHROMIUM_PATH when it
+// The Chromium that the browser tests drive, with nothing installed by hand: CHROMIUM_PATH when it
 // is set (e.g. CHROMIUM_PATH=/usr/bin/chromium for Debian's), otherwise the headless Chromium that
 // the pinned devDependency @sparticuz/chromium ships inside its npm tarball (Brotli-compressed),
 // unpacked once per version into node_modules/.cache. The package also ships the shared libraries
@@ -8,6 +8,7 @@ import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/pro
 import { dirname, join, normalize } from "node:path";
 import { promisify } from "node:util";
 import { brotliDecompress } from "node:zlib";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { ROOT } from "../support/pack.js";
 
 const unbrotli = promisify(brotliDecompress);
@@ -42,6 +43,40 @@ export async function findChromium(): Promise<Chromium> {
     },
     source: `@sparticuz/chromium ${version}, unpacked in ${dir}`,
   };
+}
+
+/** Starts `browser` headless with a fresh profile in `profile` (a directory the caller removes). */
+export function launch(browser: Chromium, profile: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profile, {
+    executablePath: browser.executablePath,
+    env: browser.env,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-quic",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/**
+ * Collects the page's uncaught errors and console errors, as "pageerror: <message>" and
+ * "console: <text> (<url of its source>)". Chromium itself logs each failed request there
+ * ("Failed to load resource: ..." with the request's URL), whatever the page does with it.
+ */
+export function problemsOf(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() !== "error") return;
+    problems.push(`console: ${message.text()} (${message.location().url})`);
+  });
+  return problems;
 }
 
 /** Unpacks into a temporary sibling, then renames it into place (concurrent runs never see half). */

@@ -1,21 +1,17 @@
 // The web example (examples/web) as a user would build it: the packed package installed from its
 // tarball, bundled by Vite, served as static files and driven in headless Chromium against the
 // mock API on another origin (so CORS preflights happen like with any cross-origin API).
-import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import type { Server } from "node:http";
 import { tmpdir } from "node:os";
-import { extname, join, normalize } from "node:path";
-import { promisify } from "node:util";
-import { chromium, type BrowserContext } from "playwright-core";
+import { join } from "node:path";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { seeds, startMockServer, type MockServer } from "../../src/mock/index.js";
-import { BIN, ROOT, copyProject, linkFromRoot, npmInstall, packTarball } from "../support/pack.js";
-import { findChromium, type Chromium } from "./chromium.js";
+import { ROOT } from "../support/pack.js";
+import { findChromium, launch, problemsOf, type Chromium } from "./chromium.js";
+import { buildExample, serveStatic } from "./example-site.js";
 
-const run = promisify(execFile);
-const EXAMPLE = join(ROOT, "examples/web");
 const SOURCES = ["index.html", "src/main.ts", "package.json", "tsconfig.json", "vite.config.ts"];
 const SCREENSHOT = join(ROOT, ".artifacts/browser/sent-fax.png");
 const SESSION_TOKEN = "demo-session"; // what examples/web/src/main.ts's token function returns
@@ -32,23 +28,8 @@ let browser: Chromium;
 
 beforeAll(async () => {
   browser = await findChromium();
-  const { tarball } = await packTarball();
-  dir = await copyProject(EXAMPLE, SOURCES, "faxplus-web-");
-  // Only the SDK comes from npm (the tarball); Vite and TypeScript are the repository's.
-  const manifest = JSON.parse(await readFile(join(dir, "package.json"), "utf8")) as {
-    dependencies?: object;
-    devDependencies?: object;
-  };
-  delete manifest.dependencies;
-  delete manifest.devDependencies;
-  await writeFile(join(dir, "package.json"), JSON.stringify(manifest));
-  await npmInstall(dir, tarball);
-  await linkFromRoot(dir, "vite");
-  await linkFromRoot(dir, "typescript");
-  await run(join(BIN, "tsc"), ["--noEmit", "-p", "tsconfig.json"], { cwd: dir });
-  await run(process.execPath, [join(dir, "node_modules/vite/bin/vite.js"), "build"], { cwd: dir });
-  site = await serveStatic(join(dir, "dist"));
-  siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/`;
+  dir = await buildExample("web", SOURCES);
+  ({ server: site, url: siteUrl } = await serveStatic(join(dir, "dist")));
   mock = await startMockServer({ token: SESSION_TOKEN });
 }, 120_000);
 
@@ -61,27 +42,9 @@ afterAll(async () => {
 
 it("lists the inbox and sends a fax from the built example in Chromium", async () => {
   profile = await mkdtemp(join(tmpdir(), "faxplus-chromium-"));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: browser.executablePath,
-    env: browser.env,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-quic",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  context = await launch(browser, profile);
   const page = context.pages()[0] ?? (await context.newPage());
-  const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console: ${message.text()}`);
-  });
+  const problems = problemsOf(page);
 
   await page.goto(`${siteUrl}?api=${encodeURIComponent(mock.baseUrl)}`);
   const rows = page.locator("#faxes tbody tr");
@@ -136,31 +99,3 @@ it("lists the inbox and sends a fax from the built example in Chromium", async (
   expect(lists.map((r) => r.query)).toEqual([{ category: "inbox", limit: "10" }]);
   expect(problems).toEqual([]);
 }, 30_000);
-
-const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".svg": "image/svg+xml",
-};
-
-/** A static file server for `root` on a free port of 127.0.0.1. */
-async function serveStatic(root: string): Promise<Server> {
-  const server = createServer((req, res) => {
-    const pathname = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
-    const file = normalize(join(root, pathname.endsWith("/") ? `${pathname}index.html` : pathname));
-    if (!file.startsWith(root)) {
-      res.writeHead(403).end();
-      return;
-    }
-    readFile(file).then(
-      (body) => {
-        const type = TYPES[extname(file)] ?? "application/octet-stream";
-        res.writeHead(200, { "content-type": type }).end(body);
-      },
-      () => res.writeHead(404).end(),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return server;
-}

@@ -10,9 +10,16 @@ let mock: MockServer;
 let prism: PrismServer;
 let fax: FaxPlus;
 const called = new Set<string>();
+/** The mock's clock: it stands still, so a job is delivered only when a test moves it on. */
+let clock = Date.now();
+const DELIVERY_MS = 300;
 
 beforeAll(async () => {
-  mock = await startMockServer({ token: "contract-token", deliveryMs: 300 });
+  mock = await startMockServer({
+    token: "contract-token",
+    now: () => clock,
+    deliveryMs: DELIVERY_MS,
+  });
   prism = await startPrism("proxy", { upstream: mock.baseUrl });
   fax = new FaxPlus({ token: "contract-token", baseUrl: prism.baseUrl, maxRetries: 0 });
 });
@@ -41,6 +48,7 @@ it("sends, follows and downloads a fax", async () => {
   expect(job).toBeDefined();
   await call(() => fax.getOutbox(job!.id));
   await call(() => fax.updateOutbox(job!.id, { comment: "contract" }));
+  clock += DELIVERY_MS; // the job goes through every status to delivered
   const record = await call(() =>
     fax.waitForDelivery(ids[to]!, { interval: 100, timeout: 20_000 }),
   );
