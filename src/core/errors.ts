@@ -21,7 +21,8 @@ export class ValidationError extends FaxPlusError {
   declare readonly rule: string;
 
   constructor(field: string, rule: string) {
-    super(`${field}: ${rule}`);
+    // A field named by a caller's key can be any length: the message shows its start.
+    super(`${field.length > 120 ? `${field.slice(0, 120)}…` : field}: ${rule}`);
     this.field = field;
     this.rule = rule;
   }

@@ -35,6 +35,50 @@ export interface Outgoing {
   readonly signal?: AbortSignal | undefined;
 }
 
+const PREPARED = Symbol("faxplus.prepared");
+
+/** What a prepared request keeps: its first attempt's controller, and the caller's own signal. */
+interface Prepared {
+  readonly controller: AbortController;
+  readonly caller: AbortSignal | undefined;
+}
+
+const preparedClasses = new WeakMap<typeof Request, typeof Request>();
+
+/**
+ * The Request class openapi-fetch builds with (operations/api-client.ts): each request is made
+ * with the signal of its first attempt and without following redirects, so that the first attempt
+ * of a request without a body goes to fetch as it is, with no init. (For any init, undici copies
+ * the request's headers and state: measurable on every call.) Derived from the Request class of
+ * the moment, once per class, so that a Request installed later (a polyfill) is the one extended.
+ */
+export function preparedRequestClass(): typeof Request {
+  const Base = globalThis.Request;
+  let Prepared = preparedClasses.get(Base);
+  if (!Prepared) {
+    Prepared = class extends Base {
+      readonly [PREPARED]: Prepared;
+      constructor(input: RequestInfo | URL, init?: RequestInit) {
+        const controller = new AbortController();
+        super(input, { ...init, signal: controller.signal, redirect: "manual" });
+        this[PREPARED] = { controller, caller: init?.signal ?? undefined };
+      }
+    };
+    preparedClasses.set(Base, Prepared);
+  }
+  return Prepared;
+}
+
+function preparedOf(request: Outgoing): Prepared | undefined {
+  return (request as { [PREPARED]?: Prepared })[PREPARED];
+}
+
+/** The caller's signal of a request: a Request's own, or the one a PreparedRequest keeps. */
+function callerSignal(request: Outgoing): AbortSignal | undefined {
+  const prepared = preparedOf(request);
+  return prepared ? prepared.caller : request.signal;
+}
+
 /** A body the caller already holds: sent as is on every attempt instead of the request's own. */
 export type KeptBody = string | FormData;
 
@@ -87,7 +131,7 @@ export async function send(
       if (retries < call.maxRetries && isRetryableError(error, idempotent)) {
         const delayMs = backoff(retries++);
         note?.(attempt, { event: "retry", reason: reasonOf(error), delayMs });
-        await sleep(delayMs, request, call.signal);
+        await sleep(delayMs, callerSignal(request), call.signal);
         continue;
       }
       note?.(attempt, { event: "error", message: messageOf(error) });
@@ -98,7 +142,7 @@ export async function send(
     if (response.status === 401 && auth.canRenew && !renewed) {
       renewed = true;
       discard(sent);
-      await untilAborted(auth.renew(sent.token), request.signal, call.signal);
+      await untilAborted(auth.renew(sent.token), callerSignal(request), call.signal);
       note?.(attempt, { event: "retry", reason: "token refreshed", delayMs: 0 });
       continue;
     }
@@ -108,7 +152,7 @@ export async function send(
         retries++;
         discard(sent);
         note?.(attempt, { event: "retry", reason: `status ${response.status}`, delayMs });
-        await sleep(delayMs, request, call.signal);
+        await sleep(delayMs, callerSignal(request), call.signal);
         continue;
       }
     }
@@ -124,7 +168,6 @@ export async function send(
  */
 class Attempt implements Deadline {
   at = 0;
-  readonly controller = new AbortController();
   /** Whether the request may have left: a timeout before that (the token) is safe to repeat. */
   sending = false;
   /** The token the attempt was sent with, for a refresh after a 401. */
@@ -134,16 +177,19 @@ class Attempt implements Deadline {
   constructor(
     readonly request: Outgoing,
     readonly call: CallOptions,
+    /** The caller's signal of the request (see callerSignal). */
+    readonly caller: AbortSignal | undefined,
+    readonly controller: AbortController,
   ) {
     arm(this, call.timeout);
-    request.signal?.addEventListener("abort", this);
+    caller?.addEventListener("abort", this);
     call.signal?.addEventListener("abort", this);
   }
 
   /** A caller's abort (the call's signal, or the request's own). */
   handleEvent(): void {
     const { signal } = this.call;
-    this.controller.abort(signal?.aborted ? signal.reason : this.request.signal?.reason);
+    this.controller.abort(signal?.aborted ? signal.reason : this.caller?.reason);
   }
 
   /** The attempt's deadline passed. */
@@ -162,7 +208,7 @@ class Attempt implements Deadline {
   /** Disarms the deadline and stops listening (the attempt is over, or its body is read). */
   finish(): void {
     disarm(this);
-    this.request.signal?.removeEventListener("abort", this);
+    this.caller?.removeEventListener("abort", this);
     this.call.signal?.removeEventListener("abort", this);
   }
 }
@@ -175,9 +221,12 @@ async function attemptOnce(
   number: number,
   note: ((attempt: number, fields: LogFields) => void) | undefined,
 ): Promise<Attempt> {
+  const caller = callerSignal(request);
   if (call.signal?.aborted) throw call.signal.reason;
-  if (request.signal?.aborted) throw request.signal.reason;
-  const attempt = new Attempt(request, call);
+  if (caller?.aborted) throw caller.reason;
+  // A PreparedRequest's first attempt without a body is sent as it is, with its own signal.
+  const prepared = number === 1 && body === null ? preparedOf(request)?.controller : undefined;
+  const attempt = new Attempt(request, call, caller, prepared ?? new AbortController());
   const { signal } = attempt.controller;
 
   try {
@@ -203,9 +252,15 @@ async function attemptOnce(
     // Resolved now, called unbound. The platform fetch takes `init` directly, which spares a
     // Request copy; an injected fetch gets one complete Request, as openapi-fetch gives it.
     const injected = settings.fetch;
-    attempt.response = await (injected
-      ? injected(new Request(input, init))
-      : globalThis.fetch(input, init));
+    if (prepared) {
+      attempt.response = await (injected
+        ? injected(request as Request)
+        : globalThis.fetch(request as Request));
+    } else {
+      attempt.response = await (injected
+        ? injected(new Request(input, init))
+        : globalThis.fetch(input, init));
+    }
     note?.(number, {
       event: "response",
       status: attempt.response.status,
@@ -329,10 +384,10 @@ function untilAborted<T>(promise: Promise<T>, ...signals: (AbortSignal | undefin
 }
 
 /** Waits `ms`, or rejects at once with the reason of a caller's abort. */
-function sleep(ms: number, request: Outgoing, signal: AbortSignal | undefined): Promise<void> {
+function sleep(ms: number, ...signals: (AbortSignal | undefined)[]): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const wait = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-  return untilAborted(wait, request.signal, signal).finally(() => clearTimeout(timer));
+  return untilAborted(wait, ...signals).finally(() => clearTimeout(timer));
 }
 
 function codeOf(error: unknown): string | undefined {

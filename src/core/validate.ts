@@ -331,24 +331,34 @@ function isWellFormed(text: string): boolean {
   return true;
 }
 
-/** `YYYY-MM-DD HH:mm:ss` with an optional ` ±HHMM` offset, naming a real calendar moment. */
+/**
+ * `YYYY-MM-DD HH:mm:ss` with an optional ` ±HHMM` offset, naming a real calendar moment: the
+ * day exists in its month (leap years included), hours 00-23, minutes and seconds 00-59, and the
+ * offset at most 14 hours (the widest time zone).
+ */
 export function isCalendarTime(text: string): boolean {
   const m = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?: [+-](\d\d)(\d\d))?$/.exec(text);
   if (!m) return false;
   const [year, month, day, hour, minute, second, offsetHours = 0, offsetMinutes = 0] = m
     .slice(1)
-    .map((part) => Number(part ?? 0));
+    .map((part) => Number(part ?? 0)) as number[];
   return (
     month! >= 1 &&
     month! <= 12 &&
     day! >= 1 &&
-    day! <= new Date(Date.UTC(year!, month!, 0)).getUTCDate() &&
+    day! <= daysIn(year!, month!) &&
     hour! <= 23 &&
     minute! <= 59 &&
     second! <= 59 &&
-    offsetHours <= 14 &&
-    offsetMinutes <= 59
+    offsetMinutes <= 59 &&
+    offsetHours * 60 + offsetMinutes <= 14 * 60
   );
+}
+
+/** Days in a month of the proleptic Gregorian calendar (any year, 0000 included). */
+function daysIn(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { paths } from "../../generated/schema.js";
 import { transportOf, type FaxPlusCore } from "../core/client.js";
 import { ApiError, UnexpectedResponseError, type FaxPlusError } from "../core/errors.js";
 import { encodePathParam, serializePath } from "../core/path.js";
-import { fetchFor } from "../core/transport.js";
+import { fetchFor, preparedRequestClass } from "../core/transport.js";
 
 /**
  * The typed openapi-fetch client of every operation: `{ data, error, response }` results, with
@@ -58,6 +58,7 @@ function create<Paths extends {}>(client: FaxPlusCore): Client<Paths> {
     fetch: fetchFor(transport, transport.settings),
     pathSerializer,
     headers: transport.auth.headers,
+    Request: preparedRequestClass(),
   });
 }
 
