@@ -209,7 +209,8 @@ export const routes: readonly Route[] = [
     });
     const source = payload.from_fax && sourceFax(ctx, payload.from_fax);
     // A time that matches the pattern but names no moment (2026-02-30, second 61, +9999).
-    const sendAt = payload.send_time === undefined ? 0 : parseTime(payload.send_time);
+    const sendAt =
+      payload.send_time === undefined ? Number.NEGATIVE_INFINITY : parseTime(payload.send_time);
     if (Number.isNaN(sendAt)) {
       const got = JSON.stringify(payload.send_time);
       throw new HttpError(

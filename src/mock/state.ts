@@ -21,7 +21,7 @@ export interface OutboxJob {
   faxIds: Record<string, string>;
   /** When `record.status` was entered (ms, the server's clock). */
   statusSince: number;
-  /** `send_time` in ms; the job waits in `scheduled_for_sending` until then. */
+  /** `send_time` in ms (-Infinity for none); the job waits in `scheduled_for_sending` until then. */
   sendAt: number;
 }
 
@@ -119,7 +119,9 @@ export class MockState {
   advance(now = this.now()): void {
     for (const job of this.outbox.values()) {
       for (;;) {
-        const waitFor = job.record.status === "scheduled_for_sending" ? job.sendAt : 0;
+        const scheduled = job.record.status === "scheduled_for_sending";
+        // -Infinity, not 0: a clock before 1970 (`now`) moves jobs too.
+        const waitFor = scheduled ? job.sendAt : Number.NEGATIVE_INFINITY;
         const due = Math.max(job.statusSince + this.stepMs, waitFor);
         // `!(now >= due)`: a due time that is not a number (NaN) is never reached.
         if (!(now >= due)) break;
