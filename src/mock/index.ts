@@ -8,8 +8,10 @@ import {
   type IncomingHttpHeaders,
   type IncomingMessage,
   type Server,
+  type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
+import { MAX_NESTING, nestedDeeperThan, readBody } from "./request-body.js";
 import { HttpError, matchRoute, type Reply, type RouteMatch } from "./routes.js";
 import { MockState, type StateOptions } from "./state.js";
 
@@ -25,7 +27,24 @@ export interface MockServerOptions extends StateOptions {
   latencyMs?: number;
   /** Port on 127.0.0.1 (default 0: a free one). */
   port?: number;
+  /**
+   * Largest request body other than an upload, in bytes (default 1 MiB); a larger one is answered
+   * 413 without being read to its end. JSON payloads of the API are a few kilobytes.
+   */
+  maxBodyBytes?: number;
+  /**
+   * Largest upload (the whole multipart body of `uploadFile`), in bytes (default 32 MiB: the API
+   * takes at most 30 MB of documents per fax, plus room for the multipart framing); a larger one
+   * is answered 413 without being read to its end.
+   */
+  maxUploadBytes?: number;
 }
+
+/** The defaults of the body limits of {@link MockServerOptions}. */
+export const defaultBodyLimits = {
+  maxBodyBytes: 1024 * 1024,
+  maxUploadBytes: 32 * 1024 * 1024,
+} as const;
 
 /** One request as the mock received it (nothing redacted: keep it out of logs). */
 export interface RecordedRequest {
@@ -36,7 +55,11 @@ export interface RecordedRequest {
   /** The operation it was routed to, if any. */
   operationId: string | undefined;
   headers: IncomingHttpHeaders;
-  /** Parsed JSON, the raw bytes of any other body, or undefined when empty. */
+  /**
+   * Parsed JSON, the raw bytes of any other body (or of JSON nested too deep to parse), or
+   * undefined when empty or not read: the body of a request without a valid token, or over the
+   * size limit, is never read.
+   */
   body: unknown;
 }
 
@@ -47,15 +70,13 @@ export interface FailOptions {
   body?: unknown;
 }
 
-/** A received request, parsed once. */
-interface Incoming {
-  method: string;
-  url: URL;
-  headers: IncomingHttpHeaders;
-  match: RouteMatch;
-  json: { ok: true; value: unknown } | { ok: false };
-  raw: Uint8Array;
-}
+/** What became of a request's body. */
+type ReceivedBody =
+  | { kind: "unread" }
+  | { kind: "too_large"; limit: number }
+  | { kind: "too_deep"; raw: Uint8Array }
+  | { kind: "invalid_json"; raw: Uint8Array }
+  | { kind: "read"; raw: Uint8Array; json: unknown };
 
 const BASE_PATH = "/v3";
 const CORS = {
@@ -84,6 +105,10 @@ export class MockServer {
   readonly requests: RecordedRequest[] = [];
   /** Delay before every answer, in ms. */
   latencyMs: number;
+  /** Largest request body other than an upload, in bytes. */
+  readonly maxBodyBytes: number;
+  /** Largest upload body, in bytes. */
+  readonly maxUploadBytes: number;
   private readonly token: string | undefined;
   private readonly faults: { status: number; options: FailOptions }[] = [];
   private corrupt: ((body: unknown) => unknown) | undefined;
@@ -93,24 +118,13 @@ export class MockServer {
     this.state = new MockState(options);
     this.token = options.token;
     this.latencyMs = options.latencyMs ?? 0;
-    this.http = createServer((req, res) => {
-      this.answer(req)
-        .catch((): Reply => ({
-          status: 500,
-          json: errorBody("internal_server_error", "mock failure"),
-        }))
-        .then((reply) => {
-          const headers = { ...CORS, ...reply.headers };
-          if (reply.json !== undefined) {
-            res.writeHead(reply.status, { ...headers, "content-type": "application/json" });
-            res.end(JSON.stringify(reply.json));
-          } else {
-            // Downloads carry their length, like the API's (clients show progress with it).
-            const length = reply.bytes ? { "content-length": String(reply.bytes.byteLength) } : {};
-            res.writeHead(reply.status, { ...headers, ...length });
-            res.end(reply.bytes);
-          }
-        });
+    this.maxBodyBytes = byteLimit(options, "maxBodyBytes");
+    this.maxUploadBytes = byteLimit(options, "maxUploadBytes");
+    this.http = createServer((req, res) => void this.serve(req, res));
+    // `Expect: 100-continue`: only a request with a valid token is invited to send its body.
+    this.http.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+      if (this.authorized(req.headers.authorization)) res.writeContinue();
+      void this.serve(req, res);
     });
   }
 
@@ -144,40 +158,103 @@ export class MockServer {
     });
   }
 
-  /** Records the request, then answers it: preflight, latency, faults, auth, the operation. */
+  /**
+   * Answers one request. Nothing escapes: a failure of the mock itself is a 500 answer (never a
+   * crash), and a client gone before its answer gets none.
+   */
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let reply: Reply;
+    try {
+      reply = await this.answer(req);
+    } catch (error) {
+      if (req.destroyed && !req.complete) return; // the client left before its body ended
+      reply = mockFailure(error);
+    }
+    try {
+      send(res, reply, !req.complete);
+    } catch (error) {
+      // An answer that cannot be written (a JSON body JSON.stringify refuses, a header value
+      // with a line break from a test hook) is the mock's failure too.
+      try {
+        if (!res.headersSent) send(res, mockFailure(error), !req.complete);
+        else res.destroy();
+      } catch {
+        res.destroy();
+      }
+    }
+  }
+
+  /**
+   * Records the request, then answers it: preflight, latency, faults, auth, routing, the body's
+   * size and nesting, the operation. The body of a request without a valid token is not read.
+   */
   private async answer(req: IncomingMessage): Promise<Reply> {
-    const request = await this.receive(req);
-    if (request.method === "OPTIONS") return { status: 204, headers: PREFLIGHT };
+    const method = req.method ?? "GET";
+    const target = req.url ?? "/";
+    const url = parseTarget(target);
+    const pathname = url?.pathname ?? target;
+    const inBase =
+      url !== undefined && (pathname === BASE_PATH || pathname.startsWith(`${BASE_PATH}/`));
+    const path = inBase ? pathname.slice(BASE_PATH.length) || "/" : pathname;
+    const match: RouteMatch = inBase ? matchRoute(method, path) : { status: 404 };
+    const route = "route" in match ? match.route : undefined;
+    const authorized = this.authorized(req.headers.authorization);
+    const preflight = method === "OPTIONS";
+    const body: ReceivedBody =
+      authorized && !preflight
+        ? await this.receive(req, route?.operationId === "uploadFile")
+        : { kind: "unread" };
+    this.requests.push({
+      method,
+      path,
+      query: url ? Object.fromEntries(url.searchParams) : {},
+      operationId: route?.operationId,
+      headers: req.headers,
+      body: recorded(body),
+    });
+    if (preflight) return { status: 204, headers: PREFLIGHT };
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
-    const reply = await this.dispatch(request);
+    const reply = await this.dispatch({
+      method,
+      url,
+      headers: req.headers,
+      match,
+      body,
+      authorized,
+    });
     const corrupt = this.corrupt;
     this.corrupt = undefined;
     return corrupt ? { ...reply, json: corrupt(reply.json) } : reply;
   }
 
-  private async receive(req: IncomingMessage): Promise<Incoming> {
-    const raw = await readBody(req);
-    const url = new URL(req.url ?? "/", "http://mock");
-    const method = req.method ?? "GET";
-    const inBase = url.pathname === BASE_PATH || url.pathname.startsWith(`${BASE_PATH}/`);
-    const path = inBase ? url.pathname.slice(BASE_PATH.length) || "/" : url.pathname;
-    const match = inBase ? matchRoute(method, path) : ({ status: 404 } as const);
-    const json = parseJson(req.headers["content-type"], raw);
-    this.requests.push({
-      method,
-      path,
-      query: Object.fromEntries(url.searchParams),
-      operationId: "route" in match ? match.route.operationId : undefined,
-      headers: req.headers,
-      body: json.ok && json.value !== undefined ? json.value : raw.length ? raw : undefined,
-    });
-    return { method, url, headers: req.headers, match, json, raw };
+  /** Reads the body within its limit and, when it says it is JSON, checks its nesting and parses it. */
+  private async receive(req: IncomingMessage, upload: boolean): Promise<ReceivedBody> {
+    const limit = upload ? this.maxUploadBytes : this.maxBodyBytes;
+    const raw = await readBody(req, limit);
+    if (!raw) return { kind: "too_large", limit };
+    if (raw.length === 0 || !req.headers["content-type"]?.includes("json")) {
+      return { kind: "read", raw, json: undefined };
+    }
+    if (nestedDeeperThan(raw, MAX_NESTING)) return { kind: "too_deep", raw };
+    try {
+      return { kind: "read", raw, json: JSON.parse(Buffer.from(raw).toString("utf8")) };
+    } catch {
+      return { kind: "invalid_json", raw };
+    }
   }
 
-  private async dispatch({ method, url, headers, match, json, raw }: Incoming): Promise<Reply> {
+  private async dispatch(request: {
+    method: string;
+    url: URL | undefined;
+    headers: IncomingHttpHeaders;
+    match: RouteMatch;
+    body: ReceivedBody;
+    authorized: boolean;
+  }): Promise<Reply> {
+    const { method, url, headers, match, body } = request;
     const fault = this.faults.shift();
     if (fault) return faultReply(fault.status, fault.options);
-    if (!this.authorized(headers.authorization)) {
+    if (!request.authorized) {
       const description = "a valid `Authorization: Bearer <token>` header is required";
       return {
         status: 401,
@@ -185,9 +262,8 @@ export class MockServer {
         json: errorBody("unauthorized", description),
       };
     }
-    if (match.status === 404) {
-      return { status: 404, json: errorBody("not_found", `no operation at ${url.pathname}`) };
-    }
+    if (!url) return failure(400, "invalid_request", "the request target is not a valid URL");
+    if (match.status === 404) return failure(404, "not_found", `no operation at ${url.pathname}`);
     if (match.status === 405) {
       const description = `${method} is not allowed here`;
       return {
@@ -196,8 +272,16 @@ export class MockServer {
         json: errorBody("method_not_allowed", description),
       };
     }
-    if (!json.ok)
-      return { status: 400, json: errorBody("invalid_json", "the body is not valid JSON") };
+    switch (body.kind) {
+      case "unread":
+        throw new Error("an authorized request's body was not read");
+      case "too_large":
+        return failure(413, "payload_too_large", `the body is larger than ${body.limit} bytes`);
+      case "too_deep":
+        return failure(400, "invalid_json", `the body is nested deeper than ${MAX_NESTING} levels`);
+      case "invalid_json":
+        return failure(400, "invalid_json", "the body is not valid JSON");
+    }
     this.state.advance();
     try {
       return await match.route.handle({
@@ -205,19 +289,82 @@ export class MockServer {
         params: match.params,
         query: url.searchParams,
         headers,
-        body: json.value,
-        raw,
+        body: body.json,
+        raw: body.raw,
       });
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
-      return { status: error.status, json: errorBody(error.code, error.message) };
+      return failure(error.status, error.code, error.message);
     }
   }
 
   private authorized(header: string | undefined): boolean {
-    const token = /^Bearer (\S+)$/i.exec(header ?? "")?.[1];
-    return token !== undefined && (this.token === undefined || token === this.token);
+    if (header === undefined || header.slice(0, 7).toLowerCase() !== "bearer ") return false;
+    const token = header.slice(7);
+    if (token === "" || /\s/.test(token)) return false;
+    return this.token === undefined || token === this.token;
   }
+}
+
+/** Writes a reply; `close` (a body not read to its end) ends the connection after it. */
+function send(res: ServerResponse, reply: Reply, close: boolean): void {
+  if (res.headersSent || res.destroyed) return;
+  const headers: Record<string, string> = { ...CORS, ...reply.headers };
+  if (close) headers.connection = "close";
+  if (reply.json !== undefined) {
+    const text = JSON.stringify(reply.json);
+    const length = String(Buffer.byteLength(text));
+    res.writeHead(reply.status, {
+      ...headers,
+      "content-type": "application/json",
+      "content-length": length,
+    });
+    res.end(text);
+  } else {
+    // Downloads carry their length, like the API's (clients show progress with it).
+    const length = reply.bytes ? { "content-length": String(reply.bytes.byteLength) } : {};
+    res.writeHead(reply.status, { ...headers, ...length });
+    res.end(reply.bytes);
+  }
+}
+
+/** A request target as a URL: `/path?query` (even `//x`), or an absolute URL; else undefined. */
+function parseTarget(target: string): URL | undefined {
+  try {
+    return new URL(target.startsWith("/") ? `http://mock${target}` : target);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What `requests` keeps of a body. */
+function recorded(body: ReceivedBody): unknown {
+  switch (body.kind) {
+    case "unread":
+    case "too_large":
+      return undefined;
+    case "read":
+      return body.json !== undefined ? body.json : body.raw.length ? body.raw : undefined;
+    default:
+      return body.raw;
+  }
+}
+
+function byteLimit(options: MockServerOptions, name: keyof typeof defaultBodyLimits): number {
+  const value = options[name] ?? defaultBodyLimits[name];
+  if (typeof value !== "number" || !(value >= 0)) {
+    throw new RangeError(`${name} must be a number of bytes, at least 0 (got ${String(value)})`);
+  }
+  return value;
+}
+
+function mockFailure(error: unknown): Reply {
+  const reason = error instanceof Error ? error.message : String(error);
+  return failure(500, "internal_server_error", `mock failure: ${reason}`);
+}
+
+function failure(status: number, error: string, description: string): Reply {
+  return { status, json: errorBody(error, description) };
 }
 
 function errorBody(error: string, description: string) {
@@ -231,23 +378,4 @@ function faultReply(status: number, options: FailOptions): Reply {
     options.body ??
     errorBody(status === 429 ? "too_many_requests" : "injected_failure", `injected ${status}`);
   return { status, headers, json };
-}
-
-async function readBody(req: IncomingMessage): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-/** JSON bodies are parsed; other bodies are left to the handler (undefined here). */
-function parseJson(
-  type: string | undefined,
-  raw: Uint8Array,
-): { ok: true; value: unknown } | { ok: false } {
-  if (raw.length === 0 || !type?.includes("json")) return { ok: true, value: undefined };
-  try {
-    return { ok: true, value: JSON.parse(Buffer.from(raw).toString("utf8")) };
-  } catch {
-    return { ok: false };
-  }
 }

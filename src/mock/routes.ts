@@ -7,7 +7,7 @@ import type { components } from "../../generated/schema.js";
 import * as rules from "../../generated/rules.js";
 import type { OperationRules } from "../../generated/rules.js";
 import { ValidationError } from "../core/errors.js";
-import { check, checkQuery as checkQueryRules } from "../core/validate.js";
+import { checkQuery as checkQueryRules, snapshot } from "../core/validate.js";
 import { pdfDocument, tiffDocument } from "./documents.js";
 import { type Fax, formatTime, type MockState, newId, type OutboxJob, parseTime } from "./state.js";
 
@@ -57,7 +57,7 @@ export const routes: readonly Route[] = [
     return ok(memberDetail(ctx));
   }),
   route("updateMemberDetails", "PUT", "/accounts/self/member-details/{member_user_id}", (ctx) => {
-    Object.assign(memberDetail(ctx), body<Schemas["MemberDetail"]>(ctx, "updateMemberDetails"));
+    assign(memberDetail(ctx), body<Schemas["MemberDetail"]>(ctx, "updateMemberDetails"));
     return noContent();
   }),
   route("getAccounts", "GET", "/accounts", (ctx) => {
@@ -70,7 +70,7 @@ export const routes: readonly Route[] = [
   route("updateUser", "PUT", "/accounts/{user_id}", (ctx) => {
     const target = account(ctx);
     if (ctx.body !== undefined) {
-      Object.assign(target, body<Schemas["PayloadAccountModification"]>(ctx, "updateUser"));
+      assign(target, body<Schemas["PayloadAccountModification"]>(ctx, "updateUser"));
     }
     return noContent();
   }),
@@ -208,6 +208,17 @@ export const routes: readonly Route[] = [
       }
     });
     const source = payload.from_fax && sourceFax(ctx, payload.from_fax);
+    // A time that matches the pattern but names no moment (2026-02-30, second 61, +9999).
+    const sendAt =
+      payload.send_time === undefined ? Number.NEGATIVE_INFINITY : parseTime(payload.send_time);
+    if (Number.isNaN(sendAt)) {
+      const got = JSON.stringify(payload.send_time);
+      throw new HttpError(
+        400,
+        "invalid_request",
+        `send_time: must be a real date and time (got ${got})`,
+      );
+    }
     const to = unique(payload.to);
     const now = ctx.state.now();
     const record: OutboxJob["record"] = {
@@ -229,7 +240,6 @@ export const routes: readonly Route[] = [
       ...(payload.cover_page ? { cover_page: payload.cover_page } : {}),
     };
     const faxIds = Object.fromEntries(to.map((destination) => [destination, newId()]));
-    const sendAt = payload.send_time ? parseTime(payload.send_time) : 0;
     ctx.state.addJob({ record, faxIds, sendAt });
     return ok(payload.return_ids ? { ids: faxIds } : {}, 201);
   }),
@@ -357,16 +367,17 @@ const operationRules = new Map<string, OperationRules>(
     .map((operation) => [operation.id, operation]),
 );
 
-/** The JSON body, checked against the operation's rules; 400 when it breaks one. */
+/**
+ * The JSON body, checked against the operation's rules (400 when it breaks one), as the
+ * validator's snapshot: plain JSON whose `__proto__` keys, if a rule lets one through, are data.
+ */
 function body<T>(ctx: Context, operationId: string): T {
   if (ctx.body === undefined)
     throw new HttpError(400, "invalid_request", "a JSON body is required");
   const schema = operationRules.get(operationId)?.body;
-  if (schema) asHttpError(() => check(schema, ctx.body, ""));
-  return ctx.body as T;
+  return (schema ? asHttpError(() => snapshot(schema, ctx.body, "")) : ctx.body) as T;
 }
 
-/** Checks the query parameters against the operation's rules; 400 when one breaks them. */
 /** Checks the query with the SDK's own rule (validate.ts), after typing the URL's strings. */
 function checkQuery(ctx: Context, operationId: string): void {
   const operation = operationRules.get(operationId);
@@ -382,9 +393,9 @@ function checkQuery(ctx: Context, operationId: string): void {
 }
 
 /** A ValidationError becomes the API's 400 `invalid_request` answer. */
-function asHttpError(run: () => void): void {
+function asHttpError<T>(run: () => T): T {
   try {
-    run();
+    return run();
   } catch (error) {
     if (error instanceof ValidationError)
       throw new HttpError(400, "invalid_request", error.message);
@@ -437,7 +448,7 @@ function owned<T>(
 /** The fax named by `fax_id`: a fax record ID or its `file` (ID plus extension). */
 function fax(ctx: Context): Fax {
   const id = param(ctx, "fax_id");
-  const found = ctx.state.faxes.get(id) ?? ctx.state.faxes.get(id.replace(/\.(tiff|pdf)$/, ""));
+  const found = ctx.state.faxes.get(id) ?? ctx.state.faxes.get(withoutExtension(id));
   return owned(found, found?.owner_id, user(ctx), "fax", id);
 }
 
@@ -495,4 +506,24 @@ function start(record: Fax): string {
 
 function unique<T>(items: readonly T[]): T[] {
   return [...new Set(items)];
+}
+
+/** A fax `file` without its `.tiff` or `.pdf`. */
+function withoutExtension(id: string): string {
+  for (const extension of [".tiff", ".pdf"]) {
+    if (id.endsWith(extension)) return id.slice(0, -extension.length);
+  }
+  return id;
+}
+
+/** Sets each field of a checked body on `target`; a `__proto__` field is data, not a prototype. */
+function assign(target: object, fields: object): void {
+  for (const [key, value] of Object.entries(fields)) {
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
 }

@@ -2,6 +2,7 @@
 // mock server, the seed data, and how an outbox job becomes a sent fax over time.
 import { createHash, randomUUID } from "node:crypto";
 import type { components } from "../../generated/schema.js";
+import { isCalendarTime } from "../core/validate.js";
 
 type Schemas = components["schemas"];
 export type Account = Schemas["Account"];
@@ -20,7 +21,7 @@ export interface OutboxJob {
   faxIds: Record<string, string>;
   /** When `record.status` was entered (ms, the server's clock). */
   statusSince: number;
-  /** `send_time` in ms; the job waits in `scheduled_for_sending` until then. */
+  /** `send_time` in ms (-Infinity for none); the job waits in `scheduled_for_sending` until then. */
   sendAt: number;
 }
 
@@ -118,9 +119,12 @@ export class MockState {
   advance(now = this.now()): void {
     for (const job of this.outbox.values()) {
       for (;;) {
-        const waitFor = job.record.status === "scheduled_for_sending" ? job.sendAt : 0;
+        const scheduled = job.record.status === "scheduled_for_sending";
+        // -Infinity, not 0: a clock before 1970 (`now`) moves jobs too.
+        const waitFor = scheduled ? job.sendAt : Number.NEGATIVE_INFINITY;
         const due = Math.max(job.statusSince + this.stepMs, waitFor);
-        if (now < due) break;
+        // `!(now >= due)`: a due time that is not a number (NaN) is never reached.
+        if (!(now >= due)) break;
         const next = NEXT[job.record.status];
         if (next === "delivered") {
           this.deliver(job, due);
@@ -167,12 +171,14 @@ export function formatTime(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
 }
 
-/** Parses `YYYY-MM-DD HH:mm:ss +HHMM` (or without offset, UTC) into ms. */
+/**
+ * `YYYY-MM-DD HH:mm:ss +HHMM` (or without the offset: UTC) in ms; NaN unless it names a real
+ * moment (`2026-02-30`, second 61 and offset +9999 do not).
+ */
 export function parseTime(text: string): number {
-  const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?: ([+-])(\d{2})(\d{2}))?/.exec(text);
-  if (!m) return Number.NaN;
-  const offset = m[3] ? `${m[3]}${m[4]}:${m[5]}` : "Z";
-  return Date.parse(`${m[1]}T${m[2]}${offset}`);
+  if (!isCalendarTime(text)) return Number.NaN;
+  const offset = text.length > 19 ? `${text.slice(20, 23)}:${text.slice(23)}` : "Z";
+  return Date.parse(`${text.slice(0, 10)}T${text.slice(11, 19)}${offset}`);
 }
 
 function withoutLogo(cover: NonNullable<Outbox["cover_page"]>): NonNullable<Fax["cover_page"]> {
