@@ -20,7 +20,7 @@ interface SizeModule {
 }
 
 /** Gzip bytes each bundle may not exceed. */
-const CEILINGS: Record<string, number> = { read: 7450, send: 10000, all: 18300, class: 17450 };
+const CEILINGS: Record<string, number> = { read: 7600, send: 10200, all: 18550, class: 17700 };
 
 const benchUrl = new URL("../bench/size.js", import.meta.url).href;
 let rows: Map<string, Row>;

@@ -617,8 +617,9 @@ describe("send_time", () => {
             p.hour <= 23 &&
             p.minute <= 59 &&
             p.second <= 59 &&
-            p.offsetHours <= 14 &&
-            p.offsetMinutes <= 59;
+            p.offsetMinutes <= 59 &&
+            // The widest time zone is 14 hours from UTC (spec/README.md, faxplus-datetime).
+            p.offsetHours * 60 + p.offsetMinutes <= 14 * 60;
           const offsetMs =
             (p.sign === "+" ? 1 : -1) * (p.offsetHours * 60 + p.offsetMinutes) * 60_000;
           const at = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - offsetMs;
