@@ -21,6 +21,7 @@ import {
   realTime,
   recorder,
   runs,
+  SEED,
   setAt,
   text,
   unrealTime,
@@ -131,13 +132,25 @@ describe("dates", () => {
   // the spec does not mark send_time `format: faxplus-datetime`, so "2026-02-30 10:00:00 +0000",
   // hour 24, second 61 or offset +9999 pass the pattern and are sent.
   it("send_time that matches the pattern but names no moment is refused, and nothing is sent", async () => {
+    const [base = {}] = fc.sample(payload, { seed: SEED, numRuns: 1 });
+    const real = { ...feb29(2024), month: 11, day: 21 };
+    // Always tried: Feb 30, hour 24, second 61, offset +9999.
+    const quoted: TimeParts[] = [
+      { ...real, month: 2, day: 30 },
+      { ...real, hour: 24 },
+      { ...real, second: 61 },
+      { ...real, offsetHours: 99, offsetMinutes: 99 },
+    ];
     await fc.assert(
       fc.asyncProperty(payload, unrealTime, async (base, parts) => {
         const value = formatTime(parts, sendTime.pattern);
         expect(value).toMatch(pattern);
         await refused(() => fax.send(input({ ...base, send_time: value })), "send_time");
       }),
-      runs(150),
+      {
+        ...runs<[Record<string, unknown>, TimeParts]>(150),
+        examples: quoted.map((parts): [Record<string, unknown>, TimeParts] => [base, parts]),
+      },
     );
   });
 
@@ -223,6 +236,13 @@ function isReal(parts: TimeParts): boolean {
   );
 }
 
+/** A string of `n` emoji, each one code point and two UTF-16 units. */
+function emoji(n: number): fc.Arbitrary<string> {
+  return fc
+    .array(fc.integer({ min: 0x1f600, max: 0x1f64f }), { minLength: n, maxLength: n })
+    .map((points) => String.fromCodePoint(...points));
+}
+
 describe("lengths are counted in code points, as JSON Schema counts them", () => {
   const fields: [string, SchemaRules, (value: string) => Promise<unknown>, string][] = [
     [
@@ -257,7 +277,8 @@ describe("lengths are counted in code points, as JSON Schema counts them", () =>
       );
       await fc.assert(
         fc.asyncProperty(
-          length.chain((n) => text(n, n)),
+          // Any code points, or emoji only (two UTF-16 units each).
+          length.chain((n) => fc.oneof(text(n, n), emoji(n))),
           async (value) => {
             const n = codePointCount(value);
             if (n < min || n > max) {
