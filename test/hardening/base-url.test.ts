@@ -94,7 +94,7 @@ describe("a relative baseUrl or tokenUrl", () => {
           if (outcome === "accepted") expect(originOf(value)).toBe(PAGE);
         },
       ),
-      runs(1500),
+      runs(1000),
     );
   });
 
@@ -113,7 +113,7 @@ describe("a relative baseUrl or tokenUrl", () => {
           expect((outcome as ValidationError).field).toBe(field);
         },
       ),
-      runs(1500),
+      runs(1000),
     );
   });
 
@@ -127,7 +127,7 @@ describe("a relative baseUrl or tokenUrl", () => {
           expect(clientWith(field, value)).toBe("accepted");
         },
       ),
-      runs(500),
+      runs(300),
     );
   });
 

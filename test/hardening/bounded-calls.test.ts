@@ -85,7 +85,7 @@ describe("a token function that never resolves", () => {
           expect(rec.server.requests).toHaveLength(0);
         },
       ),
-      runs(40),
+      runs(20),
     );
   });
 
@@ -105,7 +105,7 @@ describe("a token function that never resolves", () => {
           expect(rec.server.requests).toHaveLength(0);
         },
       ),
-      runs(3),
+      runs(2),
     );
   });
 
@@ -145,7 +145,7 @@ describe("a token function that never resolves", () => {
           expect(rec.server.requests).toHaveLength(0);
         },
       ),
-      runs(60),
+      runs(40),
     );
   });
 });
@@ -169,7 +169,7 @@ describe("redirects", () => {
           expect(rec.server.requests).toHaveLength(1);
         },
       ),
-      runs(80),
+      runs(40),
     );
   });
 
@@ -192,7 +192,7 @@ describe("redirects", () => {
           expect(other.server.requests).toHaveLength(0);
         },
       ),
-      runs(60),
+      runs(30),
     );
   });
 
@@ -222,7 +222,7 @@ describe("redirects", () => {
         const tokens = rec.server.requests.map((r) => r.headers.authorization);
         expect(tokens).not.toContain("Bearer token-of-the-other-origin");
       }),
-      runs(30),
+      runs(20),
     );
   });
 });
@@ -274,7 +274,7 @@ describe("a GET answered 421 whose body is cut", () => {
               controller.abort(new Error("caller gave up"));
             }
             // A generous bound, only to report a call that never ends.
-            const error = await within(pending, 2000);
+            const error = await within(pending, 1000);
             if (how === "timeout") expect(error).toBeInstanceOf(TimeoutError);
             else expect(error).toBe(controller.signal.reason);
           },

@@ -75,7 +75,7 @@ describe("empty values", () => {
           "files or from_fax",
         );
       }),
-      runs(50),
+      runs(30),
     );
   });
 
@@ -122,7 +122,7 @@ describe("dates", () => {
       }),
       // Feb 29 of the years where the leap rule is easy to get wrong, always tried.
       {
-        ...runs<[TimeParts]>(1000),
+        ...runs<[TimeParts]>(600),
         examples: [0, 1900, 2000, 2024, 2100].map((year): [TimeParts] => [feb29(year)]),
       },
     );
@@ -148,7 +148,7 @@ describe("dates", () => {
         await refused(() => fax.send(input({ ...base, send_time: value })), "send_time");
       }),
       {
-        ...runs<[Record<string, unknown>, TimeParts]>(150),
+        ...runs<[Record<string, unknown>, TimeParts]>(100),
         examples: quoted.map((parts): [Record<string, unknown>, TimeParts] => [base, parts]),
       },
     );
@@ -164,7 +164,7 @@ describe("dates", () => {
           rec.server.requests.map((r) => (r.json as { send_time: unknown }).send_time),
         ).toEqual([value]);
       }),
-      runs(100),
+      runs(50),
     );
   });
 
@@ -202,7 +202,7 @@ describe("dates", () => {
           rec.server.requests.map((r) => (r.json as { send_time: unknown }).send_time),
         ).toEqual([expected]);
       }),
-      runs(100),
+      runs(60),
     );
   });
 });
@@ -293,7 +293,7 @@ describe("lengths are counted in code points, as JSON Schema counts them", () =>
             expect(JSON.stringify(sent[0])).toContain(JSON.stringify(value));
           },
         ),
-        runs(120),
+        runs(60),
       );
     });
   }
@@ -324,7 +324,7 @@ describe("wrong types anywhere", () => {
           );
         },
       ),
-      runs(300),
+      runs(200),
     );
   });
 
@@ -417,7 +417,7 @@ describe("wrong types anywhere", () => {
           await refused(() => call(wrong as never), ...fields);
         },
       ),
-      runs(400),
+      runs(300),
     );
   });
 
@@ -476,7 +476,7 @@ describe("IDs with lone surrogates", () => {
       fc.asyncProperty(fc.constantFrom(...cases), malformed, async ([fields, call], id) => {
         await refused(() => call(id), ...fields);
       }),
-      runs(300),
+      runs(200),
     );
   });
 
@@ -488,7 +488,7 @@ describe("IDs with lone surrogates", () => {
           await refused(() => fax.getFax(id as string), "path.fax_id");
         },
       ),
-      runs(100),
+      runs(60),
     );
   });
 });

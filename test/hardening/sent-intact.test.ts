@@ -133,7 +133,7 @@ describe("every operation of the spec", () => {
           }
         },
       ),
-      runs(300),
+      runs(100),
     );
   });
 });
@@ -148,7 +148,7 @@ describe("workflows", () => {
           canonical({ return_ids: true, ...(payload as object) }),
         ]);
       }),
-      runs(150),
+      runs(50),
     );
   });
 
@@ -184,7 +184,7 @@ describe("workflows", () => {
           for (const { ids: _, ...rest } of bodies) expect(rest).toEqual(expected);
         },
       ),
-      runs(80),
+      runs(40),
     );
   });
 });

@@ -205,7 +205,7 @@ describe("any answer", () => {
         answers,
         async ([, method, call], answer) => typedUnder(method, call, answer),
       ),
-      runs(400),
+      runs(150),
     );
   });
 
@@ -222,7 +222,7 @@ describe("any answer", () => {
         answers,
         async ([, method, call], answer) => typedUnder(method, call, answer),
       ),
-      runs(150),
+      runs(100),
     );
   });
 
@@ -257,7 +257,7 @@ describe("any answer", () => {
         expect(error).toBeInstanceOf(FaxPlusError);
         expect(error).toHaveProperty("mayHaveBeenProcessed", true);
       }),
-      runs(40),
+      runs(30),
     );
   });
 
@@ -375,7 +375,7 @@ describe("bulk updates", () => {
           expect(rec.server.requests.length).toBeLessThanOrEqual(Math.ceil(ids.length / batchSize));
         },
       ),
-      runs(150),
+      runs(40),
     );
   });
 });

@@ -87,7 +87,7 @@ describe("keys named like Object.prototype members", () => {
           await refused(call, fieldName([...path, key]));
         },
       ),
-      runs(200),
+      runs(120),
     );
   });
 
@@ -109,7 +109,7 @@ describe("keys named like Object.prototype members", () => {
           expect(Object.getPrototypeOf(sent.settings.options)).toBe(Object.prototype);
         },
       ),
-      runs(100),
+      runs(50),
     );
     rec.answer(() => ({ json: { ids: {} } }));
   });
@@ -133,7 +133,7 @@ describe("toJSON", () => {
           await refused(fax.send(input(value)), fieldName([...path, "toJSON"]));
         },
       ),
-      runs(100),
+      runs(60),
     );
   });
 
@@ -157,7 +157,7 @@ describe("toJSON", () => {
           expect(received()).toEqual([expected]);
         },
       ),
-      runs(100),
+      runs(50),
     );
   });
 
@@ -171,7 +171,7 @@ describe("toJSON", () => {
           "settings.options.toJSON",
         );
       }),
-      runs(50),
+      runs(30),
     );
   });
 });
@@ -212,7 +212,7 @@ describe("getters", () => {
         expect(getter.reads).toBe(1);
         expect(received()).toEqual([expected]);
       }),
-      runs(200),
+      runs(100),
     );
   });
 
@@ -225,7 +225,7 @@ describe("getters", () => {
         await refused(fax.send(input(value)), fieldName(path));
         expect(getter.reads).toBe(1);
       }),
-      runs(200),
+      runs(120),
     );
   });
 });
@@ -280,7 +280,7 @@ describe("objects that are not plain", () => {
           await refused(fax.send(input(disguised)), path.length ? fieldName(path) : "payload");
         },
       ),
-      runs(150),
+      runs(100),
     );
   });
 
@@ -306,7 +306,7 @@ describe("objects that are not plain", () => {
           await refused(call(disguise), field);
         },
       ),
-      runs(60),
+      runs(40),
     );
     rec.answer(() => ({ json: { ids: {} } }));
   });
@@ -390,7 +390,7 @@ describe("proxies that throw", () => {
           await throughProxy(value, path, (o) => new Proxy(o, handler));
         },
       ),
-      runs(150),
+      runs(80),
     );
   });
 
@@ -403,7 +403,7 @@ describe("proxies that throw", () => {
         const value = clone({ ...base, files: (base["files"] as unknown[] | undefined) ?? ["/a"] });
         await throughProxy(value, ["files"], (o) => new Proxy(o, handler));
       }),
-      runs(40),
+      runs(30),
     );
   });
 
@@ -436,7 +436,7 @@ describe("proxies that throw", () => {
           await throughProxy(value, containers[pick % containers.length] as Path, proxy);
         },
       ),
-      runs(60),
+      runs(40),
     );
   });
 });

@@ -146,7 +146,7 @@ describe("parseWebhook", () => {
           ),
         ).toBe(true);
       }),
-      runs(2000),
+      runs(500),
     );
   });
 
@@ -165,7 +165,7 @@ describe("parseWebhook", () => {
           expect(canonical(result)).toBe(before);
         },
       ),
-      runs(200),
+      runs(100),
     );
   });
 });

@@ -140,7 +140,7 @@ describe("send", () => {
         // A flaw in the payload is found before any document is read.
         if (!flaw.options) expect(reads).toEqual(reads.map(() => 0));
       }),
-      runs(250),
+      runs(150),
     );
   });
 
@@ -163,7 +163,7 @@ describe("send", () => {
           expect(reads).toEqual(reads.map(() => 0));
         },
       ),
-      runs(40),
+      runs(30),
     );
   });
 
@@ -189,7 +189,7 @@ describe("send", () => {
           );
         },
       ),
-      runs(40),
+      runs(20),
     );
   });
 });
@@ -258,7 +258,7 @@ describe("resend and forward", () => {
           expect(rec.server.requests).toHaveLength(0);
         },
       ),
-      runs(200),
+      runs(120),
     );
   });
 });
@@ -294,7 +294,7 @@ describe("bulk updates", () => {
           expect(rec.server.requests).toHaveLength(0);
         },
       ),
-      runs(100),
+      runs(60),
     );
   });
 
@@ -324,7 +324,7 @@ describe("bulk updates", () => {
           expect(rec.server.requests).toHaveLength(0);
         },
       ),
-      runs(60),
+      runs(40),
     );
   });
 });
