@@ -58,6 +58,14 @@ export function transportOf(client: FaxPlusCore): Transport {
   return transport;
 }
 
+/** Checks a call's RequestOptions now (a workflow does, before its first request or read). */
+export function checkRequestOptions(
+  client: FaxPlusCore,
+  options: RequestOptions | undefined,
+): void {
+  callOptions(transportOf(client).settings, options);
+}
+
 /**
  * A fetch applying per-call {@link RequestOptions}, for the `fetch` field of an openapi-fetch
  * call: `api.GET(path, { params, fetch: fetchWith(client, options) })`. `body`, when given, is

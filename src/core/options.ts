@@ -5,7 +5,7 @@ import { checkHeaderValue, type AuthSettings, type OAuthTokens, type TokenSource
 import { ValidationError } from "./errors.js";
 import type { Logger } from "./log.js";
 import { encodePathParam } from "./path.js";
-import { checkBaseUrl } from "./url.js";
+import { checkBaseUrl, withoutTrailingSlash } from "./url.js";
 import { readFields } from "./validate.js";
 
 export const DEFAULT_BASE_URL = "https://restapi.fax.plus/v3";
@@ -154,7 +154,9 @@ export function normaliseOptions(input: FaxPlusOptions | undefined): Settings {
   }
 
   return {
-    baseUrl: checkBaseUrl("baseUrl", options["baseUrl"] ?? DEFAULT_BASE_URL, allowInsecureHttp),
+    baseUrl: withoutTrailingSlash(
+      checkBaseUrl("baseUrl", options["baseUrl"] ?? DEFAULT_BASE_URL, allowInsecureHttp),
+    ),
     allowInsecureHttp,
     userId,
     maxRetries: checkMaxRetries(options["maxRetries"] ?? 2),
@@ -188,6 +190,10 @@ export function ownFields(
   const fields = readFields(input, field);
   for (const key of Object.keys(fields)) {
     if (!names.has(key)) throw new ValidationError(key, `is not ${what}`);
+    // null is a value, not "the default": refuse it rather than send the default.
+    if (fields[key] === null) {
+      throw new ValidationError(key, "must not be null (leave it out for the default)");
+    }
   }
   return fields;
 }

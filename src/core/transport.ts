@@ -173,6 +173,8 @@ class Attempt implements Deadline {
   /** The token the attempt was sent with, for a refresh after a 401. */
   token: string | undefined;
   response: Response | undefined;
+  /** Ends a pending read of the body (see settle). */
+  stopRead: ((reason: unknown) => void) | undefined;
 
   constructor(
     readonly request: Outgoing,
@@ -189,20 +191,22 @@ class Attempt implements Deadline {
   /** A caller's abort (the call's signal, or the request's own). */
   handleEvent(): void {
     const { signal } = this.call;
-    this.controller.abort(signal?.aborted ? signal.reason : this.caller?.reason);
+    const reason = signal?.aborted ? signal.reason : this.caller?.reason;
+    this.controller.abort(reason);
+    this.stopRead?.(reason);
   }
 
   /** The attempt's deadline passed. */
   expire(): void {
     const { request } = this;
-    this.controller.abort(
-      new TimeoutError({
-        method: request.method,
-        url: urlOf(request),
-        timeout: this.call.timeout,
-        mayHaveBeenProcessed: this.sending && hasSideEffects(request.method),
-      }),
-    );
+    const timeout = new TimeoutError({
+      method: request.method,
+      url: urlOf(request),
+      timeout: this.call.timeout,
+      mayHaveBeenProcessed: this.sending && hasSideEffects(request.method),
+    });
+    this.controller.abort(timeout);
+    this.stopRead?.(timeout);
   }
 
   /** Disarms the deadline and stops listening (the attempt is over, or its body is read). */
@@ -309,17 +313,23 @@ function keepUntilRead(attempt: Attempt): void {
 }
 
 function settle<T>(response: Tracked, read: Promise<T>): Promise<T> {
-  const sent = response[SENT];
-  return read.then(
-    (value) => {
-      sent?.finish();
-      return value;
-    },
-    (error: unknown) => {
-      sent?.finish();
-      throw sent ? readError(error, sent.request) : error;
-    },
-  );
+  const attempt = response[SENT];
+  if (!attempt) return read;
+  return new Promise<T>((resolve, reject) => {
+    // The deadline and a caller's abort end the read even when the body never settles (Node's
+    // fetch can leave it pending after a retried 421 whose connection dropped).
+    attempt.stopRead = reject;
+    read.then(
+      (value) => {
+        attempt.finish();
+        resolve(value);
+      },
+      (error: unknown) => {
+        attempt.finish();
+        reject(readError(error, attempt.request));
+      },
+    );
+  });
 }
 
 /** A body that failed mid-read is a ConnectionError; aborts, timeouts and JSON errors stay as is. */

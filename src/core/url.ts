@@ -21,7 +21,7 @@ export function checkBaseUrl(field: string, value: unknown, allowInsecureHttp: b
   }
   if (value.startsWith("/")) {
     // Browsers read "//host" and "/\host" as another host: resolve it as they would.
-    if (new URL(value, PAGE).origin !== PAGE) {
+    if (!samePage(value)) {
       throw new ValidationError(field, "must be a path of this origin (not //host or /\\host)");
     }
     return value;
@@ -43,6 +43,20 @@ export function checkBaseUrl(field: string, value: unknown, allowInsecureHttp: b
   );
 }
 
+/** Whether a relative URL stays on the page's origin, resolved as a browser would. */
+function samePage(value: string): boolean {
+  try {
+    return new URL(value, PAGE).origin === PAGE;
+  } catch {
+    return false; // the URL parser refuses it ("//")
+  }
+}
+
+/** An API root without trailing slashes: paths are appended to it ("/" is the page's root). */
+export function withoutTrailingSlash(baseUrl: string): string {
+  return baseUrl.replace(/\/+$/, "");
+}
+
 /** `localhost`, `127.x.x.x` or `[::1]`. */
 export function isLoopback(hostname: string): boolean {
   return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d+){3}$/.test(hostname);
@@ -55,7 +69,10 @@ export function isLoopback(hostname: string): boolean {
  */
 export function checkRequestUrl(url: string, baseUrl: string, allowInsecureHttp: boolean): void {
   if (url.startsWith("https:")) return;
-  if (url.startsWith(baseUrl) && url.charAt(baseUrl.length) === "/") return;
+  // Under the checked baseUrl; never "//host", which a browser reads as another host.
+  if (url.startsWith(baseUrl) && url.charAt(baseUrl.length) === "/" && !url.startsWith("//")) {
+    return;
+  }
   const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
   if (origin !== undefined && url.startsWith(`${origin}/`)) return;
   checkBaseUrl("baseUrl", url, allowInsecureHttp);

@@ -198,7 +198,7 @@ function checkArray(
   depth: number,
   state: Walk,
 ): Json {
-  if (!Array.isArray(value)) return fail(field, "must be an array");
+  if (!isArray(value, field)) return fail(field, "must be an array");
   const length = read(field, () => value.length);
   if (rule.minItems !== undefined && length < rule.minItems) {
     fail(field, `must have at least ${rule.minItems} item(s)`);
@@ -267,7 +267,7 @@ function checkJson(
   if (typeof value === "string") return checkString(ANY, value, field);
   if (typeof value === "number")
     return Number.isFinite(value) ? value : fail(field, "must be a finite number");
-  if (Array.isArray(value)) return checkArray(ANY, value, field, depth, state);
+  if (isArray(value, field)) return checkArray(ANY, value, field, depth, state);
   if (typeof value === "object") return checkObject(ANY, value, field, depth, state);
   return fail(field, `must be a JSON value (got ${typeof value})`);
 }
@@ -281,10 +281,10 @@ const ANY: SchemaRules = { type: "json", check: checkJson };
  * @throws ValidationError naming `field` when `value` is not a plain object or cannot be read
  */
 export function readFields(value: unknown, field: string): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+  if (typeof value !== "object" || value === null || isArray(value, field)) {
     return fail(field, "must be an object");
   }
-  const proto = Object.getPrototypeOf(value) as unknown;
+  const proto = read(field, () => Object.getPrototypeOf(value) as unknown);
   if (proto !== Object.prototype && proto !== null) fail(field, "must be a plain object");
   const fields = Object.create(null) as Record<string, unknown>;
   read(field, () => {
@@ -294,6 +294,21 @@ export function readFields(value: unknown, field: string): Record<string, unknow
     }
   });
   return fields;
+}
+
+/**
+ * The items of a caller's array, each read once into a plain array (a proxy that throws, or a
+ * revoked one, is a ValidationError naming `field`).
+ * @throws ValidationError when `value` is not an array or cannot be read
+ */
+export function readArray(value: unknown, field: string): unknown[] {
+  if (!isArray(value, field)) return fail(field, "must be an array");
+  return read(field, () => Array.from(value as readonly unknown[]));
+}
+
+/** `Array.isArray`, which throws for a revoked proxy: then a ValidationError naming `field`. */
+function isArray(value: unknown, field: string): value is unknown[] {
+  return read(field, () => Array.isArray(value));
 }
 
 /** Runs a read of the caller's input; a throwing getter or proxy becomes a ValidationError. */
@@ -308,7 +323,11 @@ function read<T>(field: string, get: () => T): T {
 
 /** Empty for "at least one of": absent, or an empty list (an empty string may mean "clear it"). */
 function isEmpty(value: unknown): boolean {
-  return value === undefined || (Array.isArray(value) && value.length === 0);
+  try {
+    return value === undefined || (Array.isArray(value) && value.length === 0);
+  } catch {
+    return false; // a revoked proxy: its own check names it
+  }
 }
 
 /** Code points of `text`, counting no further than `stop`. */

@@ -12,7 +12,7 @@ import type { FaxPlusCore } from "../core/client.js";
 import { ApiError, UnexpectedResponseError, ValidationError } from "../core/errors.js";
 import { callOptions, ownFields, type RequestOptions } from "../core/options.js";
 import { transportOf } from "../core/client.js";
-import { check, readFields } from "../core/validate.js";
+import { check, readArray, readFields } from "../core/validate.js";
 import { apiPromise, type ApiPromise, type WithResponse } from "../operations/response.js";
 
 /** A per-item code of a bulk update answer, as the spec enumerates it. */
@@ -167,12 +167,7 @@ async function bulk(
 
 /** The caller's ID list, read once. */
 function readIds(ids: unknown): string[] {
-  if (!Array.isArray(ids)) throw new ValidationError("ids", "must be an array of IDs");
-  try {
-    return Array.from(ids as readonly string[]);
-  } catch {
-    throw new ValidationError("ids", "could not be read");
-  }
+  return readArray(ids, "ids") as string[];
 }
 
 interface Plan {

@@ -2,7 +2,14 @@
 import { getFax, getOutboxFax } from "../../generated/operations.js";
 import type { Fax, FaxStatus, OutboxStatus } from "../../generated/types.js";
 import type { FaxPlusCore } from "../core/client.js";
-import { FaxPlusError, NotFoundError, ValidationError } from "../core/errors.js";
+import * as rules from "../../generated/rules.js";
+import type { OperationRules } from "../../generated/rules.js";
+import {
+  FaxPlusError,
+  NotFoundError,
+  UnexpectedResponseError,
+  ValidationError,
+} from "../core/errors.js";
 import { checkSignal, ownFields } from "../core/options.js";
 import { apiPromise, type ApiPromise, type WithResponse } from "../operations/response.js";
 
@@ -141,12 +148,16 @@ async function poll(
     if (queued) {
       const item = await orUndefinedOn404(
         getOutboxFax(client, { outbox_fax_id: id }, requestOptions),
+        rules.getOutboxFax,
       );
       if (item) seen(item.data.status);
       else queued = false;
     }
     if (!queued) {
-      const found = await orUndefinedOn404(getFax(client, { fax_id: id }, requestOptions));
+      const found = await orUndefinedOn404(
+        getFax(client, { fax_id: id }, requestOptions),
+        rules.getFax,
+      );
       if (found) seen(found.data.status);
       if (found && FINAL_STATUSES.has(found.data.status)) return found;
     }
@@ -157,14 +168,26 @@ async function poll(
   }
 }
 
-/** The data and response of a read, or undefined when the API answered 404. */
-async function orUndefinedOn404<T>(request: ApiPromise<T>): Promise<WithResponse<T> | undefined> {
+/**
+ * The data and response of a read, or undefined when the API answered 404. The data must be a
+ * record with a status: anything else is an UnexpectedResponseError, not a TypeError later.
+ */
+async function orUndefinedOn404<T extends { status?: unknown }>(
+  request: ApiPromise<T>,
+  operation: OperationRules,
+): Promise<WithResponse<T> | undefined> {
+  let result: WithResponse<T>;
   try {
-    return await request.withResponse();
+    result = await request.withResponse();
   } catch (error) {
     if (error instanceof NotFoundError) return undefined;
     throw error;
   }
+  const status = (result.data as { status?: unknown } | null | undefined)?.status;
+  if (typeof status !== "string") {
+    throw new UnexpectedResponseError(result.response, operation, "the answer has no status");
+  }
+  return result;
 }
 
 function positive(field: string, value: unknown): number {

@@ -4,7 +4,7 @@ import { uploadFile } from "../../generated/operations.js";
 import * as rules from "../../generated/rules.js";
 import type { FileType } from "../../generated/types.js";
 import type { FaxPlusCore } from "../core/client.js";
-import { ValidationError } from "../core/errors.js";
+import { UnexpectedResponseError, ValidationError } from "../core/errors.js";
 import type { RequestOptions } from "../core/options.js";
 import { checkQuery, readFields } from "../core/validate.js";
 import { callOperation } from "../operations/operation.js";
@@ -83,7 +83,16 @@ export function upload(
       const params =
         format === undefined ? { fax_file: file } : { fax_file: file, format: format as FileType };
       const { data, response } = await uploadFile(client, params, request).withResponse();
-      return { data: data.path, response };
+      const path = (data as { path?: unknown } | undefined)?.path;
+      if (typeof path !== "string" || path === "") {
+        // The file may be stored, but without its path no send can use it.
+        throw new UnexpectedResponseError(
+          response,
+          rules.uploadFile,
+          "the answer has no file path",
+        );
+      }
+      return { data: path, response };
     })(),
   );
 }

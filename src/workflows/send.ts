@@ -5,10 +5,10 @@ import * as rules from "../../generated/rules.js";
 import type { SchemaRules } from "../core/validate.js";
 import { getFax, sendFax } from "../../generated/operations.js";
 import type { PayloadOutbox, SendFaxResponse } from "../../generated/types.js";
-import type { FaxPlusCore } from "../core/client.js";
-import { ValidationError } from "../core/errors.js";
+import { checkRequestOptions, type FaxPlusCore } from "../core/client.js";
+import { FaxPlusError, ValidationError } from "../core/errors.js";
 import type { RequestOptions } from "../core/options.js";
-import { readFields, snapshot } from "../core/validate.js";
+import { readArray, readFields, snapshot } from "../core/validate.js";
 import { apiPromise, type ApiPromise, type WithResponse } from "../operations/response.js";
 import { isUploadInput, uploadAll, type UploadInput } from "./files.js";
 
@@ -57,6 +57,7 @@ export function send(
 ): ApiPromise<SendFaxIds> {
   return apiPromise(
     (async () => {
+      checkRequestOptions(client, options);
       const fields = readFields(payload, "payload");
       return deliver(client, prepareSend(fields, rules.sendFax.body), options);
     })(),
@@ -76,6 +77,7 @@ export function resend(
 ): ApiPromise<SendFaxIds> {
   return apiPromise(
     (async () => {
+      checkRequestOptions(client, options);
       const fields = readFields(input, "input");
       refuse(fields, "from_fax", "the file comes from the fax being resent");
       fields["from_fax"] = { fax_id: faxId };
@@ -120,6 +122,7 @@ export function forward(
 ): ApiPromise<SendFaxIds> {
   return apiPromise(
     (async () => {
+      checkRequestOptions(client, options);
       const fields = readFields(input, "input");
       refuse(fields, "from_fax", "the file comes from the fax being forwarded");
       const owner = fields["owner"];
@@ -154,9 +157,8 @@ function prepareSend(fields: Record<string, unknown>, bodyRules: SchemaRules): P
   const sendTime = fields["send_time"];
   if (sendTime instanceof Date) fields["send_time"] = formatSendTime(sendTime);
   const documents: UploadInput[] = [];
-  const files = fields["files"];
-  if (Array.isArray(files)) {
-    fields["files"] = files.map((file: unknown, i) => {
+  if (fields["files"] !== undefined) {
+    fields["files"] = readArray(fields["files"], "files").map((file: unknown, i) => {
       if (typeof file === "string") return file;
       if (!isUploadInput(file)) {
         throw new ValidationError(
@@ -180,9 +182,12 @@ async function deliver(
 ): Promise<WithResponse<SendFaxIds>> {
   if (documents.length) {
     const paths = await uploadAll(client, documents, options);
-    payload["files"] = (payload["files"] as string[]).map((file) =>
-      file === TO_UPLOAD ? (paths.shift() ?? file) : file,
-    );
+    payload["files"] = (payload["files"] as string[]).map((file) => {
+      if (file !== TO_UPLOAD) return file;
+      const path = paths.shift();
+      if (path === undefined) throw new FaxPlusError("send: an upload gave no path"); // cannot happen
+      return path;
+    });
   }
   const { data, response } = await sendFax(client, payload as never, options).withResponse();
   return { data: data?.ids ?? {}, response };
@@ -202,7 +207,11 @@ function refuse(fields: Record<string, unknown>, key: string, why: string): void
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
+  try {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+    const proto = Object.getPrototypeOf(value) as unknown;
+    return proto === Object.prototype || proto === null;
+  } catch {
+    return false; // a proxy that throws: the payload's check names the field
+  }
 }

@@ -108,10 +108,9 @@ describe("dates", () => {
   const sendTime = body.properties.send_time;
   const pattern = new RegExp(sendTime.pattern);
 
-  // BUG: src/core/validate.ts isCalendarTime counts the days of a month with
-  // `new Date(Date.UTC(year, month, 0))`, and Date.UTC maps years 0-99 to 1900-1999: year 0000,
-  // a leap year in RFC 3339's proleptic Gregorian calendar, gets 28 days in February, so
-  // "0000-02-29 12:00:00 +0000" is refused ("must be a real date and time"). It should pass.
+  // Found by this property: Date.UTC maps years 0-99 to 1900-1999, so "0000-02-29" (a leap day
+  // in RFC 3339's proleptic Gregorian calendar) was once refused. isCalendarTime now sets the
+  // full year itself.
   it("the date-time checker accepts real moments and refuses the rest (leap years of RFC 3339)", () => {
     const rule = dateTime({ pattern: sendTime.pattern });
     fc.assert(
@@ -128,9 +127,9 @@ describe("dates", () => {
     );
   });
 
-  // BUG: generated/rules.ts checks send_time with `string({ pattern })`, not `dateTime(...)`:
-  // the spec does not mark send_time `format: faxplus-datetime`, so "2026-02-30 10:00:00 +0000",
-  // hour 24, second 61 or offset +9999 pass the pattern and are sent.
+  // Found by this property: send_time was once checked by its pattern only, so Feb 30, hour 24,
+  // second 61 or offset +9999 were sent. The corrections overlay marks it a date-time, checked
+  // as a real moment.
   it("send_time that matches the pattern but names no moment is refused, and nothing is sent", async () => {
     const [base = {}] = fc.sample(payload, { seed: SEED, numRuns: 1 });
     const real = { ...feb29(2024), month: 11, day: 21 };
@@ -421,12 +420,8 @@ describe("wrong types anywhere", () => {
     );
   });
 
-  // BUG: an option given as null is taken as absent, not refused: src/core/options.ts
-  // (`options["maxRetries"] ?? settings.maxRetries`, `?? 60_000`, `?? DEFAULT_BASE_URL`; token),
-  // src/workflows/bulk.ts (`given["concurrency"] ?? 4`) and src/workflows/delivery.ts
-  // (`fields["timeout"] ?? 600_000`, interval) use `??`, so `{ timeout: null }` silently means the
-  // default 60 s (a caller may have meant "no timeout") and the call is sent. It should be a
-  // ValidationError naming the option, as for any other wrong type.
+  // Found by this property: an option given as null was once taken for its default (`??`), so
+  // `{ timeout: null }` silently meant 60 s. Options are now refused by name when null.
   it("null as an option is refused by name, not taken for the default", async () => {
     const options = cases.filter(([, kind, , option]) => option && !is[kind](null));
     await fc.assert(

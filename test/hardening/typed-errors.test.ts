@@ -72,8 +72,8 @@ const body: fc.Arbitrary<Body> = fc.oneof(
 );
 
 /**
- * Any answer, except a 421 whose body is cut: Node's fetch retries a GET answered 421 and then
- * never settles its body, which hangs the call (test/hardening/bounded-calls.test.ts, BUG).
+ * Any answer, except a 421 whose body is cut: Node's fetch retries a GET answered 421 and can then
+ * leave the body pending, so the call ends only by its timeout (test/hardening/bounded-calls.test.ts).
  */
 const answers: fc.Arbitrary<Answer> = fc
   .record(
@@ -194,7 +194,7 @@ async function typedUnder(method: string, call: () => Promise<unknown>, answer: 
   }
 }
 
-/** The calls whose answers are read by a workflow (see the BUG below). */
+/** The calls whose answers are read by a workflow (their own property below). */
 const READ_BY_WORKFLOW = new Set(["upload", "send with a document", "waitForDelivery"]);
 
 describe("any answer", () => {
@@ -209,12 +209,9 @@ describe("any answer", () => {
     );
   });
 
-  // BUG: src/workflows/files.ts upload returns `data.path` and src/workflows/delivery.ts reads
-  // `item.data.status` / `found.data.status` without checking that the 2xx answer had a JSON
-  // object body: an upload, a send with a document, or a waitForDelivery answered 2xx with no
-  // body (204, Content-Length: 0, or a body `null`) rejects with `TypeError: Cannot read
-  // properties of undefined (reading 'path')` / `(reading 'status')` instead of an
-  // UnexpectedResponseError (mayHaveBeenProcessed true for the upload's POST).
+  // Found by this property: a 2xx answer with no JSON object (204, empty, `null`) once made
+  // upload and waitForDelivery throw a TypeError reading `path` / `status`. They now reject with
+  // an UnexpectedResponseError (mayHaveBeenProcessed true for the upload's POST).
   it("upload, send with a document, waitForDelivery: every rejection is a FaxPlusError", async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -226,13 +223,9 @@ describe("any answer", () => {
     );
   });
 
-  // BUG: src/workflows/files.ts upload resolves with whatever `path` the answer holds (undefined,
-  // null, 5, ""), and src/workflows/send.ts deliver replaces each document by
-  // `paths.shift() ?? file`: an upload answered 200 `{}` (or `[]`, `"x"`, `{"path": null}`) makes
-  // send() POST the fax with `files: ["/(document to upload)"]`, its internal placeholder, and
-  // resolve; `{"path": ""}` sends `files: [""]`; `{"path": 5}` throws "files[0]: must be a string",
-  // blaming the caller. An upload answer without a non-empty string `path` should be an
-  // UnexpectedResponseError, and send() should make no fax request.
+  // Found by this property: an upload answered 200 without a non-empty string `path` once let
+  // send() post the fax with its internal placeholder (or `""`) as a document. It is now an
+  // UnexpectedResponseError from the upload, and no fax request is made.
   it("an upload answered without a path: no fax is sent, the error says the upload may be stored", async () => {
     const pathless = fc.oneof(
       shaped.filter((value) => typeof (value as { path?: unknown } | null)?.path !== "string"),

@@ -394,9 +394,8 @@ describe("proxies that throw", () => {
     );
   });
 
-  // BUG: src/workflows/send.ts prepareSend calls `files.map(...)` on the caller's array outside
-  // any guard: a `files` proxy whose get or has trap throws rejects send() with the trap's own
-  // Error instead of a ValidationError naming `files`.
+  // Found by this property: send() once mapped the caller's `files` outside any guard, so a
+  // throwing proxy trap surfaced as the trap's own Error. `files` is now read with readArray.
   it("in `files`: refused by name or read through, never their error", async () => {
     await fc.assert(
       fc.asyncProperty(payload, fc.constantFrom(...traps), async (base, [, handler]) => {
@@ -407,11 +406,9 @@ describe("proxies that throw", () => {
     );
   });
 
-  // BUG: src/core/validate.ts readFields calls Object.getPrototypeOf(value) outside its `read`
-  // guard, and readFields, checkArray, checkJson, bulk.ts readIds and send.ts prepareSend call
-  // Array.isArray on the caller's value unguarded: a proxy whose getPrototypeOf trap throws
-  // rejects with the trap's Error, and a revoked proxy with `TypeError: Cannot perform 'IsArray'
-  // on a proxy that has been revoked`, instead of a ValidationError naming the field.
+  // Found by this property: Object.getPrototypeOf and Array.isArray were once called on the
+  // caller's value outside the guard, so a revoked proxy or a throwing getPrototypeOf trap
+  // surfaced as a TypeError. src/core/validate.ts now reads them through its guard.
   it("revoked, or throwing from getPrototypeOf: refused by name, never a TypeError", async () => {
     const revoked = (o: object) => {
       const { proxy, revoke } = Proxy.revocable(o, {});

@@ -144,11 +144,9 @@ describe("send", () => {
     );
   });
 
-  // BUG: src/workflows/send.ts checks the request options only when the first upload calls
-  // callOptions, after uploadAll has read every document: `send({ files: [stream] }, { timeout: -1 })`
-  // sends nothing but has already read (and locked) the caller's ReadableStream before throwing
-  // the ValidationError, so the same stream cannot be sent again once the option is fixed. The
-  // options should be checked with the payload, before any document is read.
+  // Found by this property: request options were once checked only at the first upload, after
+  // every document had been read, so a caller's ReadableStream was locked by a call that sent
+  // nothing. send() now checks its options with the payload, before reading any document.
   it("with a bad request option: no document read either", async () => {
     const optionFlaw = flaws(0).filter((flaw) => flaw.options !== undefined);
     await fc.assert(
