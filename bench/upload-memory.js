@@ -76,14 +76,14 @@ async function writeFileOf(path, megabytes) {
   await handle.close();
 }
 
-/** Bundles src/node.ts (the Node entry) plus the upload helper into one ES module and imports it. */
+/** Bundles src/node.ts (the Node entry, upload included) into one ES module and imports it. */
 async function bundle(dir) {
   const { build } = await import("esbuild");
   const root = new URL("..", import.meta.url).pathname;
   const outfile = join(dir, "faxplus.mjs");
   await build({
     stdin: {
-      contents: 'export * from "./src/node.ts"; export { upload } from "./src/files.ts";',
+      contents: 'export * from "./src/node.ts";',
       resolveDir: root,
       loader: "ts",
     },

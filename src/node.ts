@@ -5,7 +5,8 @@
 import { openAsBlob } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
-import { ValidationError } from "./core/errors.js";
+// From the main entry, not core/: the bundle of this entry imports the main one's classes.
+import { ValidationError } from "./index.js";
 import { contentTypeOf } from "./workflows/files.js";
 
 export * from "./index.js";
