@@ -546,57 +546,7 @@ export const WebhookCallback = /* @__PURE__ */ object({
 });
 
 /** What the API sends as `WebhookCallbackData` (outside any operation's answer). */
-export const WebhookCallbackData = /* @__PURE__ */ object({
-  properties: {
-    id: r4,
-    uid: r4,
-    pages: r14,
-    from: r4,
-    to: r4,
-    from_number: r4,
-    to_number: r4,
-    start_time: r12,
-    file: r4,
-    file_name: r4,
-    cost: r14,
-    status: /* @__PURE__ */ string({
-      enum: [
-        "success",
-        "partially_sent",
-        "partially_received",
-        "insufficient_credit",
-        "failed",
-        "failed_internal_process_error",
-        "failed_user_busy",
-        "failed_no_answer",
-        "failed_unallocated_number",
-        "failed_office_converter_issue",
-        "failed_separate_file_pages_issue",
-        "failed_render_header_issue",
-        "failed_invalid_number_format",
-        "failed_mimetype_not_supported",
-        "failed_destination_not_supported",
-        "failed_image_preparation",
-        "failed_to_send",
-        "failed_normal_temporary_failure",
-        "failed_unknown_converter_issue",
-        "failed_normal_clearing",
-        "failed_convert_to_tiff_issue",
-        "failed_fs_49",
-        "failed_fs_2",
-      ],
-    }),
-  },
-  additionalProperties: /* @__PURE__ */ json(),
-});
+export const WebhookCallbackData = r15;
 
 /** What the API sends as `WebhookCallbackHook` (outside any operation's answer). */
-export const WebhookCallbackHook = /* @__PURE__ */ object({
-  properties: {
-    id: r4,
-    event: /* @__PURE__ */ string({ enum: ["fax_sent", "fax_received"] }),
-    event_time: r12,
-    target: r4,
-  },
-  additionalProperties: /* @__PURE__ */ json(),
-});
+export const WebhookCallbackHook = r13;
