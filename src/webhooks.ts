@@ -3,7 +3,7 @@
 import * as rules from "../generated/rules.js";
 import type { WebhookCallbackData, WebhookCallbackHook } from "../generated/types.js";
 import { ValidationError } from "./core/errors.js";
-import { snapshot } from "./core/validate.js";
+import { parseJson, snapshot } from "./core/validate.js";
 
 /** An event a callback can carry: `fax_sent` or `fax_received`. */
 export type WebhookEvent = NonNullable<WebhookCallbackHook["event"]>;
@@ -24,18 +24,13 @@ export type WebhookCallback = {
  */
 export function parseWebhook(body: unknown): WebhookCallback {
   const value = typeof body === "string" ? parseJson(body) : body;
+  if (typeof body === "string" && value === undefined) {
+    throw new ValidationError("body", "must be valid JSON");
+  }
   const callback = snapshot(rules.WebhookCallback, value) as Partial<WebhookCallback>;
   // What the narrowed type needs, beyond what the schema requires.
   if (callback.hook === undefined) throw new ValidationError("hook", "is required");
   if (callback.hook.event === undefined) throw new ValidationError("hook.event", "is required");
   if (callback.data === undefined) throw new ValidationError("data", "is required");
   return callback as WebhookCallback;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ValidationError("body", "must be valid JSON");
-  }
 }

@@ -1,6 +1,7 @@
 // Credentials: the bearer token (a string, or a function called before every attempt), the OAuth2
 // client ID header, and the OAuth2 refresh after a 401 (one refresh shared by concurrent requests).
 import { ApiError, FaxPlusError, ValidationError } from "./errors.js";
+import { parseJson } from "./validate.js";
 
 /** A bearer token, or a (possibly async) function returning the current one. */
 export type TokenSource = string | (() => string | Promise<string>);
@@ -138,7 +139,7 @@ export class Auth implements Credentials {
     const response = await this.#send(request);
     const text = await response.text();
     const body = parseJson(text);
-    if (!response.ok) throw ApiError.from(response, body, "POST", refresh.tokenUrl);
+    if (!response.ok) throw ApiError.from(response, body ?? text, "POST", refresh.tokenUrl);
 
     const tokens = body as Partial<OAuthTokens> | undefined;
     if (typeof tokens?.access_token !== "string") {
@@ -165,12 +166,4 @@ function tokenFunctionError(error: unknown): FaxPlusError {
   if (error instanceof FaxPlusError) return error;
   const name = error instanceof Error ? error.name : typeof error;
   return new FaxPlusError(`token: the token function failed (${name})`, { cause: error });
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return text ? JSON.parse(text) : undefined;
-  } catch {
-    return text;
-  }
 }

@@ -215,7 +215,8 @@ export function isRedirect(response: Response): boolean {
   return response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400);
 }
 
-function hint(init: { method: string; mayHaveBeenProcessed: boolean }): string {
+/** What a message adds for a POST that may have been processed: check the outbox first. */
+export function hint(init: { method: string; mayHaveBeenProcessed: boolean }): string {
   return init.mayHaveBeenProcessed && init.method === "POST" ? ` ${MAY_HAVE_BEEN_PROCESSED}` : "";
 }
 

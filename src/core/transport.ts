@@ -13,10 +13,10 @@ import { arm, disarm, type Deadline } from "./deadline.js";
 import {
   ConnectionError,
   FaxPlusError,
-  MAY_HAVE_BEEN_PROCESSED,
   TimeoutError,
   ValidationError,
   hasSideEffects,
+  hint,
 } from "./errors.js";
 import { eventLogger, redact, type LogFields } from "./log.js";
 import type { CallOptions, FetchLike, Settings } from "./options.js";
@@ -360,9 +360,8 @@ function connectionError(
   const mayHaveBeenProcessed =
     hasSideEffects(method) && !(beforeSending && NOT_SENT_CODES.has(code ?? ""));
   const url = urlOf(request);
-  const hint = mayHaveBeenProcessed && method === "POST" ? ` ${MAY_HAVE_BEEN_PROCESSED}` : "";
   return new ConnectionError(
-    `${method} ${url}: ${what} (${code ?? detailOf(error)}).${hint}`,
+    `${method} ${url}: ${what} (${code ?? detailOf(error)}).${hint({ method, mayHaveBeenProcessed })}`,
     { method, url, code, mayHaveBeenProcessed },
     { cause: error },
   );

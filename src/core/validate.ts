@@ -401,6 +401,15 @@ export function checkQuery(
   }
 }
 
+/** The JSON value of a body's text, or undefined when it is empty or not JSON. */
+export function parseJson(text: string): unknown {
+  try {
+    return text === "" ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
 const compiled = new Map<string, RegExp>();
 function regex(pattern: string): RegExp {
   let re = compiled.get(pattern);

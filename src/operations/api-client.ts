@@ -4,9 +4,11 @@
 import createClient, { defaultPathSerializer, type Client, type Middleware } from "openapi-fetch";
 import type { paths } from "../../generated/schema.js";
 import { transportOf, type FaxPlusCore } from "../core/client.js";
-import { ApiError, UnexpectedResponseError, type FaxPlusError } from "../core/errors.js";
+import { ApiError, type FaxPlusError } from "../core/errors.js";
 import { encodePathParam, serializePath } from "../core/path.js";
 import { fetchFor, preparedRequestClass } from "../core/transport.js";
+import { parseJson } from "../core/validate.js";
+import { hasNoBody, successJson } from "./response.js";
 
 /**
  * The typed openapi-fetch client of every operation: `{ data, error, response }` results, with
@@ -81,27 +83,10 @@ const throwOnError: Middleware = {
     }
     // openapi-fetch would throw a SyntaxError for a 2xx body that is not JSON (say the HTML page
     // of a misconfigured proxy). Read and parsed once here; openapi-fetch then gets both.
-    const empty = response.status === 204 || response.headers.get("content-length") === "0";
-    if (options.parseAs !== "json" || empty || method === "HEAD") return undefined;
+    if (options.parseAs !== "json" || hasNoBody(response) || method === "HEAD") return undefined;
     const text = await response.text();
-    const data = parseJson(text);
-    if (text !== "" && data === undefined) {
-      const type = response.headers.get("content-type") ?? "no content type";
-      throw new UnexpectedResponseError(
-        response,
-        { method, path: schemaPath },
-        `the body is not JSON (${type}, ${text.length} characters)`,
-      );
-    }
+    const data = successJson(response, text, { method, path: schemaPath });
     Object.assign(response, { text: async () => text, json: async () => data });
     return undefined;
   },
 };
-
-function parseJson(text: string): unknown {
-  try {
-    return text === "" ? undefined : (JSON.parse(text) as unknown);
-  } catch {
-    return undefined;
-  }
-}

@@ -5,24 +5,26 @@
 // openapi-fetch client of api-client.ts uses the same transport for raw calls.)
 import type { OperationRules } from "../../generated/rules.js";
 import { transportOf, type FaxPlusCore } from "../core/client.js";
-import {
-  ApiError,
-  FaxPlusError,
-  UnexpectedResponseError,
-  ValidationError,
-} from "../core/errors.js";
+import { ApiError, FaxPlusError, ValidationError } from "../core/errors.js";
 import { callOptions, type RequestOptions } from "../core/options.js";
 import { encodePathParam, serializePath } from "../core/path.js";
 import { send } from "../core/transport.js";
 import {
   check,
   checkQuery,
+  parseJson,
   readFields,
   snapshot,
   type Json,
   type SchemaRules,
 } from "../core/validate.js";
-import { apiPromise, type ApiPromise, type WithResponse } from "./response.js";
+import {
+  apiPromise,
+  hasNoBody,
+  successJson,
+  type ApiPromise,
+  type WithResponse,
+} from "./response.js";
 
 /**
  * A standalone operation: `op(client, params, options?)`. `params` holds the path and query
@@ -110,7 +112,6 @@ export function prepare(
     } else throw new ValidationError(key, "is not a parameter of this request");
   }
 
-  const prepared: PreparedRequest = { path, query: {} };
   for (const [name, paramRules] of Object.entries(rules.params)) {
     if (!name.startsWith("path.")) continue;
     const key = name.slice("path.".length);
@@ -119,7 +120,7 @@ export function prepare(
     check(paramRules, path[key], name);
   }
   checkQuery(rules.params, query);
-  prepared.query = query as Record<string, Json>;
+  const prepared: PreparedRequest = { path, query: query as Record<string, Json> };
 
   if (bodyRules && encode && (hasBodyFields || rules.bodyRequired)) {
     prepared.body = encode(bodyRules, bodyFields);
@@ -168,7 +169,7 @@ async function read<Data>(
   rules: OperationRules,
   parseAs: ParseAs,
 ): Promise<WithResponse<Data>> {
-  const empty = response.status === 204 || response.headers.get("content-length") === "0";
+  const empty = hasNoBody(response);
   if (!response.ok) {
     const text = empty ? "" : await response.text();
     throw ApiError.from(response, parseJson(text) ?? text, rules.method, rules.path);
@@ -180,25 +181,8 @@ async function read<Data>(
   if (parseAs === "stream") return { data: response.body as Data, response };
   if (parseAs === "blob") return { data: (await response.blob()) as Data, response };
   const text = await response.text();
-  if (rules.response !== "json" || text === "") return { data: undefined as Data, response };
-  const data = parseJson(text);
-  if (data === undefined) {
-    const type = response.headers.get("content-type") ?? "no content type";
-    throw new UnexpectedResponseError(
-      response,
-      rules,
-      `the body is not JSON (${type}, ${text.length} characters)`,
-    );
-  }
-  return { data: data as Data, response };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return text === "" ? undefined : (JSON.parse(text) as unknown);
-  } catch {
-    return undefined;
-  }
+  if (rules.response !== "json") return { data: undefined as Data, response };
+  return { data: successJson(response, text, rules) as Data, response };
 }
 
 /** `?name=value&...` in openapi-fetch's encoding (arrays exploded), or "" without parameters. */

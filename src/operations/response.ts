@@ -1,5 +1,6 @@
 // What an operation gives back: its data, or a typed error; and, on request, the raw Response.
-import { ApiError } from "../core/errors.js";
+import { ApiError, UnexpectedResponseError } from "../core/errors.js";
+import { parseJson } from "../core/validate.js";
 
 /** The data of a call together with the HTTP response it came in (its body already read). */
 export interface WithResponse<T> {
@@ -27,6 +28,30 @@ export function apiPromise<T>(call: Promise<WithResponse<T>>): ApiPromise<T> {
     return call;
   };
   return data;
+}
+
+/** Whether an answer says it has no body: 204, or `Content-Length: 0`. */
+export function hasNoBody(response: Response): boolean {
+  return response.status === 204 || response.headers.get("content-length") === "0";
+}
+
+/**
+ * The JSON value of a 2xx answer's body text (undefined when empty). A body that is not JSON (a
+ * proxy's HTML page, say) is an UnexpectedResponseError: for a POST, the request was processed.
+ */
+export function successJson(
+  response: Response,
+  text: string,
+  target: { method: string; path: string },
+): unknown {
+  const data = parseJson(text);
+  if (text === "" || data !== undefined) return data;
+  const type = response.headers.get("content-type") ?? "no content type";
+  throw new UnexpectedResponseError(
+    response,
+    target,
+    `the body is not JSON (${type}, ${text.length} characters)`,
+  );
 }
 
 /** The success data of an openapi-fetch result type. */

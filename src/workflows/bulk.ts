@@ -8,10 +8,9 @@ import {
   bulkUpdateOutboxFaxes as bulkOutbox,
 } from "../../generated/operations.js";
 import type { BulkOperationResultFax, BulkOperationResultOutbox } from "../../generated/types.js";
-import type { FaxPlusCore } from "../core/client.js";
+import { checkRequestOptions, type FaxPlusCore } from "../core/client.js";
 import { ApiError, UnexpectedResponseError, ValidationError } from "../core/errors.js";
-import { callOptions, ownFields, type RequestOptions } from "../core/options.js";
-import { transportOf } from "../core/client.js";
+import { ownFields, type RequestOptions } from "../core/options.js";
 import { check, readArray, readFields } from "../core/validate.js";
 import { apiPromise, type ApiPromise, type WithResponse } from "../operations/response.js";
 
@@ -154,7 +153,7 @@ async function bulk(
   }
   const { concurrency: _, onProgress: __, ...rest } = given;
   const request = rest as RequestOptions;
-  callOptions(transportOf(client).settings, request); // refuses bad request options now
+  checkRequestOptions(client, request); // refuses bad request options now
   return run(list, {
     operation,
     batchSize: rule.properties.ids.maxItems,

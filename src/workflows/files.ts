@@ -80,21 +80,27 @@ export function upload(
     (async () => {
       const { format, filename, ...request } = optionFields(options);
       const file = await prepareUpload(input, format, filename);
-      const params =
-        format === undefined ? { fax_file: file } : { fax_file: file, format: format as FileType };
-      const { data, response } = await uploadFile(client, params, request).withResponse();
-      const path = (data as { path?: unknown } | undefined)?.path;
-      if (typeof path !== "string" || path === "") {
-        // The file may be stored, but without its path no send can use it.
-        throw new UnexpectedResponseError(
-          response,
-          rules.uploadFile,
-          "the answer has no file path",
-        );
-      }
-      return { data: path, response };
+      return uploadFileOf(client, file, format, request);
     })(),
   );
+}
+
+/** Uploads a document {@link prepareUpload} checked; the answer must name the stored file. */
+async function uploadFileOf(
+  client: FaxPlusCore,
+  file: File,
+  format: unknown,
+  options: RequestOptions | undefined,
+): Promise<WithResponse<string>> {
+  const params =
+    format === undefined ? { fax_file: file } : { fax_file: file, format: format as FileType };
+  const { data, response } = await uploadFile(client, params, options).withResponse();
+  const path = (data as { path?: unknown } | undefined)?.path;
+  if (typeof path !== "string" || path === "") {
+    // The file may be stored, but without its path no send can use it.
+    throw new UnexpectedResponseError(response, rules.uploadFile, "the answer has no file path");
+  }
+  return { data: path, response };
 }
 
 /**
@@ -109,7 +115,7 @@ export async function uploadAll(
   const files: File[] = [];
   for (const document of documents) files.push(await prepareUpload(document, undefined, undefined));
   const paths: string[] = [];
-  for (const file of files) paths.push(await upload(client, file, options));
+  for (const file of files) paths.push((await uploadFileOf(client, file, undefined, options)).data);
   return paths;
 }
 
@@ -241,7 +247,7 @@ function optionFields(options: unknown): Record<string, unknown> {
 }
 
 function orEmptyBlob(result: WithResponse<Blob | undefined>): WithResponse<Blob> {
-  // openapi-fetch gives no data for a response with Content-Length: 0.
+  // An answer with no body (204, Content-Length: 0) gives no data.
   return { data: result.data ?? new Blob([]), response: result.response };
 }
 

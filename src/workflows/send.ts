@@ -195,23 +195,12 @@ async function deliver(
 
 /** Resending or forwarding keeps the fax image as it is unless `options.enhancement` is given. */
 function withOriginalQuality(fields: Record<string, unknown>): void {
-  const given = fields["options"];
-  if (given === undefined) fields["options"] = { enhancement: false };
-  else if (isPlainObject(given) && !Object.hasOwn(given, "enhancement")) {
-    fields["options"] = { enhancement: false, ...given };
-  }
+  const given = fields["options"] === undefined ? {} : readFields(fields["options"], "options");
+  fields["options"] = Object.hasOwn(given, "enhancement")
+    ? given
+    : { enhancement: false, ...given };
 }
 
 function refuse(fields: Record<string, unknown>, key: string, why: string): void {
   if (Object.hasOwn(fields, key)) throw new ValidationError(key, `is not accepted here: ${why}`);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  try {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-    const proto = Object.getPrototypeOf(value) as unknown;
-    return proto === Object.prototype || proto === null;
-  } catch {
-    return false; // a proxy that throws: the payload's check names the field
-  }
 }
