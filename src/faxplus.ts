@@ -19,11 +19,16 @@ import type {
   WebhookList,
 } from "../generated/types.js";
 import type { paths } from "../generated/schema.js";
-import { adopt, createFaxPlus, fetchWith, type FaxPlusCore } from "./core/client.js";
+import { adopt, createFaxPlus, type FaxPlusCore } from "./core/client.js";
 import { ValidationError } from "./core/errors.js";
 import type { FaxPlusOptions, FetchLike, RequestOptions } from "./core/options.js";
 import { readFields } from "./core/validate.js";
-import { apiClient, throwingApiClient, type ThrowingPaths } from "./operations/api-client.js";
+import {
+  apiClient,
+  fetchWith,
+  throwingApiClient,
+  type ThrowingPaths,
+} from "./operations/api-client.js";
 import type { ApiPromise } from "./operations/response.js";
 import {
   updateFaxes,

@@ -10,7 +10,7 @@ export { FaxPlus } from "./faxplus.js";
 export type { BoundOperations } from "./faxplus.js";
 
 // The client core and its options.
-export { createFaxPlus, fetchWith } from "./core/client.js";
+export { createFaxPlus } from "./core/client.js";
 export type { FaxPlusCore } from "./core/client.js";
 export { DEFAULT_BASE_URL, DEFAULT_TOKEN_URL } from "./core/options.js";
 export type { FaxPlusOptions, FetchLike, RequestOptions } from "./core/options.js";

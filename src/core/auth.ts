@@ -3,6 +3,18 @@
 import { ApiError, FaxPlusError, ValidationError } from "./errors.js";
 import { parseJson } from "./validate.js";
 
+/**
+ * Sends a request to the token endpoint through the transport (an `Outgoing` of transport.ts),
+ * reading the answer's body within its deadline.
+ */
+export type TokenEndpoint = (request: {
+  method: string;
+  url: string;
+  headers: Headers;
+  body: string;
+  signal: undefined;
+}) => Promise<{ response: Response; text: string }>;
+
 /** A bearer token, or a (possibly async) function returning the current one. */
 export type TokenSource = string | (() => string | Promise<string>);
 
@@ -64,7 +76,7 @@ export function checkHeaderValue(field: string, value: unknown): asserts value i
 }
 
 /**
- * Sets the credentials of each attempt and renews the token after a 401. `send` is the
+ * Sets the credentials of each attempt and renews the token after a 401. `tokenEndpoint` is the
  * transport, used for the token endpoint (with the same timeouts and redirect policy).
  */
 export class Auth implements Credentials {
@@ -73,13 +85,13 @@ export class Auth implements Credentials {
   /** Whether {@link renew} can get a new token. */
   readonly canRenew: boolean;
   readonly #settings: AuthSettings;
-  readonly #send: (request: Request) => Promise<Response>;
+  readonly #tokenEndpoint: TokenEndpoint;
   #refreshToken: string | undefined;
   /** The access token from the last refresh; it replaces `token` from then on. */
   #refreshed: string | undefined;
   #pending: Promise<void> | undefined;
 
-  constructor(settings: AuthSettings, send: (request: Request) => Promise<Response>) {
+  constructor(settings: AuthSettings, tokenEndpoint: TokenEndpoint) {
     if (settings.clientId !== undefined) this.headers["x-fax-clientid"] = settings.clientId;
     this.canRenew = settings.refresh !== undefined;
     // A fixed token is a fixed header: set once here, not on every attempt.
@@ -87,7 +99,7 @@ export class Auth implements Credentials {
       this.headers["authorization"] = `Bearer ${settings.token}`;
     }
     this.#settings = settings;
-    this.#send = send;
+    this.#tokenEndpoint = tokenEndpoint;
     this.#refreshToken = settings.refresh?.refreshToken;
   }
 
@@ -124,20 +136,20 @@ export class Auth implements Credentials {
     const { clientId } = this.#settings;
     const refresh = this.#settings.refresh;
     if (!refresh) return;
-    const request = new Request(refresh.tokenUrl, {
+    const { response, text } = await this.#tokenEndpoint({
       method: "POST",
-      headers: {
+      url: refresh.tokenUrl,
+      headers: new Headers({
         authorization: `Basic ${btoa(`${clientId}:${refresh.clientSecret}`)}`,
         "content-type": "application/x-www-form-urlencoded",
         accept: "application/json",
-      },
+      }),
       body: new URLSearchParams({
         grant_type: "refresh_token",
         refresh_token: this.#refreshToken ?? "",
       }).toString(),
+      signal: undefined,
     });
-    const response = await this.#send(request);
-    const text = await response.text();
     const body = parseJson(text);
     if (!response.ok) throw ApiError.from(response, body ?? text, "POST", refresh.tokenUrl);
 

@@ -7,10 +7,9 @@ import {
   callOptions,
   normaliseOptions,
   type FaxPlusOptions,
-  type FetchLike,
   type RequestOptions,
 } from "./options.js";
-import { fetchFor, send, type KeptBody, type Transport } from "./transport.js";
+import { execute, type Transport } from "./transport.js";
 
 /**
  * A Fax.Plus client: what every operation and helper takes first. Make one with
@@ -37,7 +36,12 @@ export function createFaxPlus(options?: FaxPlusOptions): FaxPlusCore {
   // The token endpoint is called through the transport too (timeouts, redirect policy), without
   // the client's own credentials.
   const tokenEndpoint: Transport = { settings, auth: NO_CREDENTIALS };
-  const auth = new Auth(settings.auth, (request) => send(tokenEndpoint, settings, request));
+  const auth = new Auth(settings.auth, (request) =>
+    execute(tokenEndpoint, settings, request, async (response) => ({
+      response,
+      text: await response.text(),
+    })),
+  );
   const transport: Transport = { settings, auth };
   const core: FaxPlusCore = { userId: settings.userId };
   transports.set(core, transport);
@@ -64,20 +68,4 @@ export function checkRequestOptions(
   options: RequestOptions | undefined,
 ): void {
   callOptions(transportOf(client).settings, options);
-}
-
-/**
- * A fetch applying per-call {@link RequestOptions}, for the `fetch` field of an openapi-fetch
- * call: `api.GET(path, { params, fetch: fetchWith(client, options) })`. `body`, when given, is
- * sent with every attempt instead of the request's own (an upload's FormData, so that every
- * attempt streams its files).
- */
-export function fetchWith(
-  client: FaxPlusCore,
-  options?: RequestOptions,
-  body?: KeptBody,
-): FetchLike {
-  const transport = transportOf(client);
-  const call = callOptions(transport.settings, options);
-  return fetchFor(transport, call, body);
 }

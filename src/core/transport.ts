@@ -1,86 +1,38 @@
-// The transport: the `fetch` that openapi-fetch calls with every request it built. In order:
-//  1. guards: no path parameter left unfilled, no credentials to a URL the policy refuses (url.ts);
-//  2. the body is kept, to send the same bytes on every attempt;
-//  3. each attempt: its deadline is armed (deadline.ts), the credentials are set (auth.ts; a token
+// The transport: every request of a client goes through `execute`, in one shape (Outgoing). In order:
+//  1. guards: no credentials to a URL the policy refuses (url.ts);
+//  2. each attempt: its deadline is armed (deadline.ts), the credentials are set (auth.ts; a token
 //     function counts against the deadline and the caller's signal), then fetch, without following
-//     redirects;
-//  4. a 401 gets one token refresh and re-send; a failure the policy retries (retry.ts) waits, then
-//     goes back to 3;
-//  5. the response is returned with its deadline still armed until its body has been read.
+//     redirects, with the same body bytes on every attempt (a FormData is re-serialised, so its
+//     files stream again);
+//  3. a 401 gets one token refresh and re-send; a failure the policy retries (retry.ts) waits, then
+//     goes back to 2;
+//  4. the final answer is read by the caller's `read` within the attempt: the deadline and the
+//     caller's abort still end a body that stalls. A body handed on unread (`handOn`) keeps them
+//     until it ends.
+// The standalone operations build an Outgoing directly (operations/operation.ts); openapi-fetch's
+// Request is turned into one at the edge of `fax.api` (operations/api-client.ts).
 
 import type { Credentials } from "./auth.js";
 import { arm, disarm, type Deadline } from "./deadline.js";
-import {
-  ConnectionError,
-  FaxPlusError,
-  TimeoutError,
-  ValidationError,
-  hasSideEffects,
-  hint,
-} from "./errors.js";
+import { ConnectionError, FaxPlusError, TimeoutError, hasSideEffects, hint } from "./errors.js";
 import { eventLogger, redact, type LogFields } from "./log.js";
-import type { CallOptions, FetchLike, Settings } from "./options.js";
+import type { CallOptions, Settings } from "./options.js";
 import { NOT_SENT_CODES, backoff, isIdempotent, isRetryableError, retryDelay } from "./retry.js";
 import { checkRequestUrl } from "./url.js";
 
-/**
- * What the transport sends: a Request (openapi-fetch builds one per call), or just its parts (the
- * operations', which so spare building a Request that fetch would copy anyway).
- */
+/** A request body: sent as is on every attempt (a FormData is re-serialised, so files stream). */
+export type OutgoingBody = string | FormData | Uint8Array | null;
+
+/** The one shape of request the transport sends. */
 export interface Outgoing {
   readonly method: string;
   readonly url: string;
+  /** Its headers; the credentials of each attempt are set here. */
   readonly headers: Headers;
-  /** The caller's signal, if any: a Request's own signal, or none. */
-  readonly signal?: AbortSignal | undefined;
+  readonly body: OutgoingBody;
+  /** The caller's own signal besides the call options' one (openapi-fetch's `signal`), if any. */
+  readonly signal: AbortSignal | undefined;
 }
-
-const PREPARED = Symbol("faxplus.prepared");
-
-/** What a prepared request keeps: its first attempt's controller, and the caller's own signal. */
-interface Prepared {
-  readonly controller: AbortController;
-  readonly caller: AbortSignal | undefined;
-}
-
-const preparedClasses = new WeakMap<typeof Request, typeof Request>();
-
-/**
- * The Request class openapi-fetch builds with (operations/api-client.ts): each request is made
- * with the signal of its first attempt and without following redirects, so that the first attempt
- * of a request without a body goes to fetch as it is, with no init. (For any init, undici copies
- * the request's headers and state: measurable on every call.) Derived from the Request class of
- * the moment, once per class, so that a Request installed later (a polyfill) is the one extended.
- */
-export function preparedRequestClass(): typeof Request {
-  const Base = globalThis.Request;
-  let Prepared = preparedClasses.get(Base);
-  if (!Prepared) {
-    Prepared = class extends Base {
-      readonly [PREPARED]: Prepared;
-      constructor(input: RequestInfo | URL, init?: RequestInit) {
-        const controller = new AbortController();
-        super(input, { ...init, signal: controller.signal, redirect: "manual" });
-        this[PREPARED] = { controller, caller: init?.signal ?? undefined };
-      }
-    };
-    preparedClasses.set(Base, Prepared);
-  }
-  return Prepared;
-}
-
-function preparedOf(request: Outgoing): Prepared | undefined {
-  return (request as { [PREPARED]?: Prepared })[PREPARED];
-}
-
-/** The caller's signal of a request: a Request's own, or the one a PreparedRequest keeps. */
-function callerSignal(request: Outgoing): AbortSignal | undefined {
-  const prepared = preparedOf(request);
-  return prepared ? prepared.caller : request.signal;
-}
-
-/** A body the caller already holds: sent as is on every attempt instead of the request's own. */
-export type KeptBody = string | FormData;
 
 /** What a client sends with: its settings and credentials. */
 export interface Transport {
@@ -88,132 +40,212 @@ export interface Transport {
   readonly auth: Credentials;
 }
 
-/**
- * A fetch for openapi-fetch that sends with `call`'s retries, timeout and signal. `body`, when
- * given, is sent on every attempt instead of reading the request's body back: the serialised JSON
- * of a checked payload, or a multipart form (re-serialised per attempt, so that files stream).
- */
-export function fetchFor(transport: Transport, call: CallOptions, body?: KeptBody): FetchLike {
-  return (request) => send(transport, call, request, body);
+/** Reads the final answer of a request while its deadline and the caller's abort still apply. */
+export type Reader<T> = (response: Response, reading: Reading) => Promise<T>;
+
+/** What a {@link Reader} may do besides reading the answer. */
+export interface Reading {
+  /**
+   * The answer with its body unread, for a reader that hands the body on (a stream, openapi-fetch):
+   * the deadline and the caller's abort keep covering that body until it ends, fails or is
+   * cancelled.
+   */
+  handOn(): Response;
 }
 
-/** Sends `request`: guards, then attempts until one answers or the retry policy gives up. */
-export async function send(
+/**
+ * Sends `request` with `call`'s retries, timeout and signal: guards, then attempts until one
+ * answers or the retry policy gives up; the answer is read by `read` within the last attempt.
+ */
+export async function execute<T>(
   transport: Transport,
   call: CallOptions,
   request: Outgoing,
-  kept?: KeptBody,
-): Promise<Response> {
+  read: Reader<T>,
+): Promise<T> {
   const { settings, auth } = transport;
-  checkFilled(request.url);
   checkRequestUrl(request.url, settings.baseUrl, settings.allowInsecureHttp);
+  // A form is re-serialised per attempt with a new boundary: fetch must set the header.
+  if (request.body instanceof FormData) request.headers.delete("content-type");
   const note = settings.logger && eventLogger(settings.logger, request);
   const idempotent = isIdempotent(request.method);
 
-  let body: BodyInit | null = null;
-  if (kept !== undefined) {
-    body = kept;
-    // A form is re-serialised per attempt with a new boundary: fetch must set the header.
-    if (kept instanceof FormData) request.headers.delete("content-type");
-  } else if (request instanceof Request && hasSideEffects(request.method)) {
-    // Decided by method, not `request.body`, which Firefox does not implement.
-    const bytes = await request.arrayBuffer();
-    if (bytes.byteLength) body = bytes;
-  }
-
   let retries = 0;
   let renewed = false;
-  for (let attempt = 1; ; attempt++) {
-    let sent: Attempt;
+  for (let number = 1; ; number++) {
+    let attempt: Attempt;
     try {
-      sent = await attemptOnce(transport, call, request, body, attempt, note);
+      attempt = await attemptOnce(transport, call, request, number, note);
     } catch (error) {
       if (retries < call.maxRetries && isRetryableError(error, idempotent)) {
         const delayMs = backoff(retries++);
-        note?.(attempt, { event: "retry", reason: reasonOf(error), delayMs });
-        await sleep(delayMs, callerSignal(request), call.signal);
+        note?.(number, { event: "retry", reason: reasonOf(error), delayMs });
+        await sleep(delayMs, request.signal, call.signal);
         continue;
       }
-      note?.(attempt, { event: "error", message: messageOf(error) });
+      note?.(number, { event: "error", message: messageOf(error) });
       throw error;
     }
 
-    const response = sent.response as Response;
+    const response = attempt.response as Response;
     if (response.status === 401 && auth.canRenew && !renewed) {
       renewed = true;
-      discard(sent);
-      await untilAborted(auth.renew(sent.token), callerSignal(request), call.signal);
-      note?.(attempt, { event: "retry", reason: "token refreshed", delayMs: 0 });
+      attempt.discard();
+      await untilAborted(auth.renew(attempt.token), request.signal, call.signal);
+      note?.(number, { event: "retry", reason: "token refreshed", delayMs: 0 });
       continue;
     }
     if (retries < call.maxRetries) {
       const delayMs = retryDelay(response, idempotent, retries);
       if (delayMs !== undefined) {
         retries++;
-        discard(sent);
-        note?.(attempt, { event: "retry", reason: `status ${response.status}`, delayMs });
-        await sleep(delayMs, callerSignal(request), call.signal);
+        attempt.discard();
+        note?.(number, { event: "retry", reason: `status ${response.status}`, delayMs });
+        await sleep(delayMs, request.signal, call.signal);
         continue;
       }
     }
-    keepUntilRead(sent);
-    return response;
+    return attempt.read(read);
   }
 }
 
 /**
  * One attempt: its abort controller, its deadline and its abort listener, in one object (it is
  * the deadline the registry expires and the listener the signals call), so that an attempt
- * allocates no closures.
+ * allocates no closures until its answer is read.
  */
-class Attempt implements Deadline {
+class Attempt implements Deadline, Reading {
   at = 0;
   /** Whether the request may have left: a timeout before that (the token) is safe to repeat. */
   sending = false;
   /** The token the attempt was sent with, for a refresh after a 401. */
   token: string | undefined;
   response: Response | undefined;
-  /** Ends a pending read of the body (see settle). */
+  /** Ends a pending read of the body (the deadline passed, or the caller aborted). */
   stopRead: ((reason: unknown) => void) | undefined;
+  /** Whether the body was handed on unread: the attempt then ends with that body. */
+  handedOn = false;
+  readonly controller = new AbortController();
 
   constructor(
     readonly request: Outgoing,
     readonly call: CallOptions,
-    /** The caller's signal of the request (see callerSignal). */
-    readonly caller: AbortSignal | undefined,
-    readonly controller: AbortController,
   ) {
     arm(this, call.timeout);
-    caller?.addEventListener("abort", this);
+    request.signal?.addEventListener("abort", this);
     call.signal?.addEventListener("abort", this);
   }
 
   /** A caller's abort (the call's signal, or the request's own). */
   handleEvent(): void {
     const { signal } = this.call;
-    const reason = signal?.aborted ? signal.reason : this.caller?.reason;
-    this.controller.abort(reason);
-    this.stopRead?.(reason);
+    this.stop(signal?.aborted ? signal.reason : this.request.signal?.reason);
   }
 
   /** The attempt's deadline passed. */
   expire(): void {
     const { request } = this;
-    const timeout = new TimeoutError({
-      method: request.method,
-      url: urlOf(request),
-      timeout: this.call.timeout,
-      mayHaveBeenProcessed: this.sending && hasSideEffects(request.method),
-    });
-    this.controller.abort(timeout);
-    this.stopRead?.(timeout);
+    this.stop(
+      new TimeoutError({
+        method: request.method,
+        url: urlOf(request),
+        timeout: this.call.timeout,
+        mayHaveBeenProcessed: this.sending && hasSideEffects(request.method),
+      }),
+    );
+  }
+
+  stop(reason: unknown): void {
+    this.controller.abort(reason);
+    // The deadline and a caller's abort end a read even when the body never settles (Node's fetch
+    // can leave it pending after a retried 421 whose connection dropped).
+    this.stopRead?.(reason);
   }
 
   /** Disarms the deadline and stops listening (the attempt is over, or its body is read). */
   finish(): void {
     disarm(this);
-    this.caller?.removeEventListener("abort", this);
+    this.request.signal?.removeEventListener("abort", this);
     this.call.signal?.removeEventListener("abort", this);
+  }
+
+  /** Ends an attempt whose answer is not used (it is retried). */
+  discard(): void {
+    this.finish();
+    this.response?.body?.cancel().catch(() => {});
+  }
+
+  /** Reads the answer with `read`, then ends the attempt (unless its body was handed on). */
+  read<T>(read: Reader<T>): Promise<T> {
+    const response = this.response as Response;
+    if (response.body === null) {
+      this.finish();
+      return read(response, this);
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.stopRead = (reason) => {
+        this.finish();
+        reject(reason);
+      };
+      read(response, this).then(
+        (value) => {
+          if (!this.handedOn) this.finish();
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.finish();
+          reject(readError(error, this.request));
+        },
+      );
+    });
+  }
+
+  handOn(): Response {
+    const response = this.response as Response;
+    const body = response.body;
+    if (body === null || this.handedOn) return response;
+    this.handedOn = true;
+    const reader = body.getReader();
+    const relay = new Relay(this, reader);
+    this.stopRead = (reason) => relay.stop(reason);
+    return new Response(new ReadableStream(relay, { highWaterMark: 0 }), response);
+  }
+}
+
+/** A body handed on: passes the answer's chunks through and ends the attempt with them. */
+class Relay implements UnderlyingDefaultSource<Uint8Array> {
+  controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+
+  constructor(
+    readonly attempt: Attempt,
+    readonly reader: ReadableStreamDefaultReader<Uint8Array>,
+  ) {}
+
+  start(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    this.controller = controller;
+  }
+
+  async pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
+    try {
+      const { done, value } = await this.reader.read();
+      if (!done) return controller.enqueue(value);
+      this.attempt.finish();
+      controller.close();
+    } catch (error) {
+      this.attempt.finish();
+      controller.error(readError(error, this.attempt.request));
+    }
+  }
+
+  cancel(reason: unknown): Promise<void> {
+    this.attempt.finish();
+    return this.reader.cancel(reason);
+  }
+
+  stop(reason: unknown): void {
+    this.attempt.finish();
+    this.controller?.error(reason);
+    this.reader.cancel(reason).catch(() => {});
   }
 }
 
@@ -221,16 +253,12 @@ async function attemptOnce(
   { settings, auth }: Transport,
   call: CallOptions,
   request: Outgoing,
-  body: BodyInit | null,
   number: number,
   note: ((attempt: number, fields: LogFields) => void) | undefined,
 ): Promise<Attempt> {
-  const caller = callerSignal(request);
   if (call.signal?.aborted) throw call.signal.reason;
-  if (caller?.aborted) throw caller.reason;
-  // A PreparedRequest's first attempt without a body is sent as it is, with its own signal.
-  const prepared = number === 1 && body === null ? preparedOf(request)?.controller : undefined;
-  const attempt = new Attempt(request, call, caller, prepared ?? new AbortController());
+  if (request.signal?.aborted) throw request.signal.reason;
+  const attempt = new Attempt(request, call);
   const { signal } = attempt.controller;
 
   try {
@@ -244,27 +272,21 @@ async function attemptOnce(
 
   note?.(number, { event: "request", headers: redact(request.headers) });
   const started = note ? performance.now() : 0;
-  // A Request keeps its method and headers; the parts of one are given with the init.
-  const init: RequestInit =
-    request instanceof Request
-      ? { signal, redirect: "manual" }
-      : { method: request.method, headers: request.headers, signal, redirect: "manual" };
-  if (body !== null) init.body = body;
-  const input = request instanceof Request ? request : request.url;
+  const init: RequestInit = {
+    method: request.method,
+    headers: request.headers,
+    signal,
+    redirect: "manual",
+  };
+  if (request.body !== null) init.body = request.body as BodyInit;
   attempt.sending = true;
   try {
     // Resolved now, called unbound. The platform fetch takes `init` directly, which spares a
-    // Request copy; an injected fetch gets one complete Request, as openapi-fetch gives it.
+    // Request copy; an injected fetch gets one complete Request.
     const injected = settings.fetch;
-    if (prepared) {
-      attempt.response = await (injected
-        ? injected(request as Request)
-        : globalThis.fetch(request as Request));
-    } else {
-      attempt.response = await (injected
-        ? injected(new Request(input, init))
-        : globalThis.fetch(input, init));
-    }
+    attempt.response = await (injected
+      ? injected(new Request(request.url, init))
+      : globalThis.fetch(request.url, init));
     note?.(number, {
       event: "response",
       status: attempt.response.status,
@@ -277,72 +299,12 @@ async function attemptOnce(
   }
 }
 
-/** openapi-fetch skips the path serializer when `params.path` is absent, leaving `{name}`. */
-function checkFilled(url: string): void {
-  if (!url.includes("%7B") && !url.includes("%7b")) return;
-  const left = /%7B([\w.;*-]+)%7D/i.exec(url);
-  if (left) throw new ValidationError(`path.${left[1]}`, "is required");
-}
-
-// openapi-fetch reads the body after our fetch returned, so the deadline must outlive the return.
-// Wrapping the body in a TransformStream costs ~50 µs per call on Node; instead the read methods
-// openapi-fetch uses disarm the deadline once they settle (shared functions, no closure per call).
-// A `body` stream read directly (parseAs: "stream") stays covered by the deadline, which aborts it.
-const SENT = Symbol("faxplus.attempt");
-type Tracked = Response & { [SENT]?: Attempt };
-const READS = {
-  text(this: Tracked) {
-    return settle(this, Response.prototype.text.call(this));
-  },
-  json(this: Tracked) {
-    return settle(this, Response.prototype.json.call(this));
-  },
-  arrayBuffer(this: Tracked) {
-    return settle(this, Response.prototype.arrayBuffer.call(this));
-  },
-  blob(this: Tracked) {
-    return settle(this, Response.prototype.blob.call(this));
-  },
-};
-
-function keepUntilRead(attempt: Attempt): void {
-  const response = attempt.response as Tracked;
-  if (response.body === null) return attempt.finish();
-  response[SENT] = attempt;
-  Object.assign(response, READS);
-}
-
-function settle<T>(response: Tracked, read: Promise<T>): Promise<T> {
-  const attempt = response[SENT];
-  if (!attempt) return read;
-  return new Promise<T>((resolve, reject) => {
-    // The deadline and a caller's abort end the read even when the body never settles (Node's
-    // fetch can leave it pending after a retried 421 whose connection dropped).
-    attempt.stopRead = reject;
-    read.then(
-      (value) => {
-        attempt.finish();
-        resolve(value);
-      },
-      (error: unknown) => {
-        attempt.finish();
-        reject(readError(error, attempt.request));
-      },
-    );
-  });
-}
-
 /** A body that failed mid-read is a ConnectionError; aborts, timeouts and JSON errors stay as is. */
 function readError(error: unknown, request: Outgoing): unknown {
   if (error instanceof FaxPlusError || error instanceof SyntaxError) return error;
   if (request.signal?.aborted && error === request.signal.reason) return error;
   if (error instanceof DOMException && error.name === "AbortError") return error;
   return connectionError(error, request, "the response body was cut short", false);
-}
-
-function discard(attempt: Attempt): void {
-  attempt.finish();
-  attempt.response?.body?.cancel().catch(() => {});
 }
 
 /**

@@ -1,14 +1,20 @@
 // The typed openapi-fetch client of every path of the spec, sending through the client's
 // transport (auth, retries, timeouts, guards): for raw calls, `{ data, error, response }` results,
-// and the throwing variant for libraries that pass errors on (openapi-react-query).
+// and the throwing variant for libraries that pass errors on (openapi-react-query). Its `fetch` is
+// the edge where openapi-fetch's Request becomes the transport's one shape of request, once.
 import createClient, { defaultPathSerializer, type Client, type Middleware } from "openapi-fetch";
 import type { paths } from "../../generated/schema.js";
 import { transportOf, type FaxPlusCore } from "../core/client.js";
-import { ApiError, type FaxPlusError } from "../core/errors.js";
+import { ValidationError, hasSideEffects, type FaxPlusError } from "../core/errors.js";
+import {
+  callOptions,
+  type CallOptions,
+  type FetchLike,
+  type RequestOptions,
+} from "../core/options.js";
 import { encodePathParam, serializePath } from "../core/path.js";
-import { fetchFor, preparedRequestClass } from "../core/transport.js";
-import { parseJson } from "../core/validate.js";
-import { hasNoBody, successJson } from "./response.js";
+import { execute, type Outgoing, type Reader, type Transport } from "../core/transport.js";
+import { hasNoBody, readAnswer } from "./response.js";
 
 /**
  * The typed openapi-fetch client of every operation: `{ data, error, response }` results, with
@@ -60,8 +66,50 @@ function create<Paths extends {}>(client: FaxPlusCore): Client<Paths> {
     fetch: fetchFor(transport, transport.settings),
     pathSerializer,
     headers: transport.auth.headers,
-    Request: preparedRequestClass(),
   });
+}
+
+/**
+ * A fetch applying per-call {@link RequestOptions}, for the `fetch` field of an openapi-fetch
+ * call: `api.GET(path, { params, fetch: fetchWith(client, options) })`. `body`, when given, is
+ * sent with every attempt instead of the request's own (an upload's FormData, so that every
+ * attempt streams its files).
+ */
+export function fetchWith(
+  client: FaxPlusCore,
+  options?: RequestOptions,
+  body?: string | FormData,
+): FetchLike {
+  const transport = transportOf(client);
+  return fetchFor(transport, callOptions(transport.settings, options), body);
+}
+
+/** The fetch of openapi-fetch: its Request, read once into an Outgoing, through the transport. */
+function fetchFor(transport: Transport, call: CallOptions, body?: string | FormData): FetchLike {
+  return async (request) => execute(transport, call, await outgoing(request, body), handOn);
+}
+
+/** openapi-fetch reads the body itself, after fetch returned: handed on under the deadline. */
+const handOn: Reader<Response> = async (_, reading) => reading.handOn();
+
+/** The transport's shape of openapi-fetch's Request: its body read once, to send on every attempt. */
+async function outgoing(request: Request, kept: string | FormData | undefined): Promise<Outgoing> {
+  checkFilled(request.url);
+  let body: Outgoing["body"] = kept ?? null;
+  // Decided by method, not `request.body`, which Firefox does not implement.
+  if (kept === undefined && hasSideEffects(request.method)) {
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    if (bytes.byteLength) body = bytes;
+  }
+  const { method, url, headers, signal } = request;
+  return { method, url, headers, body, signal };
+}
+
+/** openapi-fetch skips the path serializer when `params.path` is absent, leaving `{name}`. */
+function checkFilled(url: string): void {
+  if (!url.includes("%7B") && !url.includes("%7b")) return;
+  const left = /%7B([\w.;*-]+)%7D/i.exec(url);
+  if (left) throw new ValidationError(`path.${left[1]}`, "is required");
 }
 
 /** The SDK's checked path serializer; openapi-fetch's own for label, matrix or exploded styles. */
@@ -74,19 +122,16 @@ function pathSerializer(pathname: string, params: Record<string, unknown>): stri
   return defaultPathSerializer(pathname, params);
 }
 
+/** Throws the SDK's errors through the one reader of answers (response.ts). */
 const throwOnError: Middleware = {
   async onResponse({ request, response, schemaPath, options }) {
-    const method = request.method;
-    if (!response.ok) {
-      const text = await response.text();
-      throw ApiError.from(response, parseJson(text) ?? text, method, schemaPath);
-    }
-    // openapi-fetch would throw a SyntaxError for a 2xx body that is not JSON (say the HTML page
-    // of a misconfigured proxy). Read and parsed once here; openapi-fetch then gets both.
-    if (options.parseAs !== "json" || hasNoBody(response) || method === "HEAD") return undefined;
-    const text = await response.text();
-    const data = successJson(response, text, { method, path: schemaPath });
-    Object.assign(response, { text: async () => text, json: async () => data });
-    return undefined;
+    const { method } = request;
+    // What openapi-fetch reads as is: a success it does not parse as JSON, or one without a body.
+    const asIs = options.parseAs !== "json" || hasNoBody(response) || method === "HEAD";
+    if (response.ok && asIs) return undefined;
+    // A non-2xx answer throws its ApiError; a 2xx body that is not JSON (say the HTML page of a
+    // misconfigured proxy) an UnexpectedResponseError, where openapi-fetch would throw a SyntaxError.
+    const { data } = await readAnswer(response, { method, path: schemaPath }, "json");
+    return new Response(data === undefined ? null : JSON.stringify(data), response);
   },
 };

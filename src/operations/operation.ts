@@ -5,14 +5,13 @@
 // openapi-fetch client of api-client.ts uses the same transport for raw calls.)
 import type { OperationRules } from "../../generated/rules.js";
 import { transportOf, type FaxPlusCore } from "../core/client.js";
-import { ApiError, FaxPlusError, ValidationError } from "../core/errors.js";
+import { FaxPlusError, ValidationError } from "../core/errors.js";
 import { callOptions, type RequestOptions } from "../core/options.js";
 import { encodePathParam, serializePath } from "../core/path.js";
-import { send } from "../core/transport.js";
+import { execute, type Outgoing } from "../core/transport.js";
 import {
   check,
   checkQuery,
-  parseJson,
   readFields,
   snapshot,
   type Json,
@@ -20,9 +19,9 @@ import {
 } from "../core/validate.js";
 import {
   apiPromise,
-  hasNoBody,
-  successJson,
+  readAnswer,
   type ApiPromise,
+  type ParseAs,
   type WithResponse,
 } from "./response.js";
 
@@ -128,9 +127,6 @@ export function prepare(
   return prepared;
 }
 
-/** How a call reads a success body, when not the operation's default. */
-export type ParseAs = "json" | "blob" | "stream";
-
 /**
  * Calls an operation: prepares and checks the request, sends it through the client's transport,
  * and returns the data with the response, or throws the error of its answer. Every failure is a
@@ -147,42 +143,26 @@ export async function callOperation<Data>(
   const transport = transportOf(client);
   const prepared = prepare(rules, params, client.userId, encode);
   const call = callOptions(transport.settings, options);
-  const { baseUrl } = transport.settings;
-  let response: Response;
+  const headers = new Headers(transport.auth.headers);
+  const body = prepared.body;
+  if (body?.type) headers.set("content-type", body.type);
+  const request: Outgoing = {
+    method: rules.method,
+    url:
+      serializePath(transport.settings.baseUrl + rules.path, prepared.path) +
+      queryString(prepared.query),
+    headers,
+    body: body?.content ?? null,
+    signal: undefined, // the caller's is `options.signal`, in `call`
+  };
+  const as = parseAs ?? (rules.response === "binary" ? "blob" : "json");
   try {
-    const headers = new Headers(transport.auth.headers);
-    const body = prepared.body;
-    if (body?.type) headers.set("content-type", body.type);
-    const url = serializePath(baseUrl + rules.path, prepared.path) + queryString(prepared.query);
-    // The parts of a request, not a Request: fetch builds the one Request (and the body is sent
-    // as is with every attempt).
-    response = await send(transport, call, { method: rules.method, url, headers }, body?.content);
+    return await execute(transport, call, request, (response, reading) =>
+      readAnswer<Data>(response, rules, as, reading),
+    );
   } catch (error) {
     throw typed(error, rules, options);
   }
-  return read<Data>(response, rules, parseAs ?? (rules.response === "binary" ? "blob" : "json"));
-}
-
-/** The data of an answer, or the ApiError of a non-2xx one. */
-async function read<Data>(
-  response: Response,
-  rules: OperationRules,
-  parseAs: ParseAs,
-): Promise<WithResponse<Data>> {
-  const empty = hasNoBody(response);
-  if (!response.ok) {
-    const text = empty ? "" : await response.text();
-    throw ApiError.from(response, parseJson(text) ?? text, rules.method, rules.path);
-  }
-  if (empty) {
-    response.body?.cancel().catch(() => {});
-    return { data: undefined as Data, response };
-  }
-  if (parseAs === "stream") return { data: response.body as Data, response };
-  if (parseAs === "blob") return { data: (await response.blob()) as Data, response };
-  const text = await response.text();
-  if (rules.response !== "json") return { data: undefined as Data, response };
-  return { data: successJson(response, text, rules) as Data, response };
 }
 
 /** `?name=value&...` in openapi-fetch's encoding (arrays exploded), or "" without parameters. */

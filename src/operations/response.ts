@@ -1,5 +1,7 @@
 // What an operation gives back: its data, or a typed error; and, on request, the raw Response.
+// `readAnswer` is the one reader of answers, for the operations and for `fax.throwingApi`.
 import { ApiError, UnexpectedResponseError } from "../core/errors.js";
+import type { Reading } from "../core/transport.js";
 import { parseJson } from "../core/validate.js";
 
 /** The data of a call together with the HTTP response it came in (its body already read). */
@@ -28,6 +30,49 @@ export function apiPromise<T>(call: Promise<WithResponse<T>>): ApiPromise<T> {
     return call;
   };
   return data;
+}
+
+/** How a call reads a success body, when not the operation's default. */
+export type ParseAs = "json" | "blob" | "stream";
+
+/** What an answer is read for: the request (for errors) and, for an operation, its body kind. */
+export interface AnswerTarget {
+  method: string;
+  path: string;
+  /** The kind of success body the spec declares; a body of another kind is not JSON-parsed. */
+  response?: string;
+}
+
+/**
+ * Reads an answer: a non-2xx one throws the {@link ApiError} of its status; an empty body is
+ * `undefined` data; a 2xx body is JSON (or an UnexpectedResponseError), a Blob or a stream.
+ * Within the transport (`reading` given) a stream is handed on under the call's deadline.
+ */
+export async function readAnswer<Data>(
+  response: Response,
+  target: AnswerTarget,
+  parseAs: ParseAs,
+  reading?: Reading,
+): Promise<WithResponse<Data>> {
+  const empty = hasNoBody(response);
+  if (!response.ok) {
+    const text = empty ? "" : await response.text();
+    throw ApiError.from(response, parseJson(text) ?? text, target.method, target.path);
+  }
+  if (empty) {
+    response.body?.cancel().catch(() => {});
+    return { data: undefined as Data, response };
+  }
+  if (parseAs === "stream") {
+    const handed = reading ? reading.handOn() : response;
+    return { data: handed.body as Data, response: handed };
+  }
+  if (parseAs === "blob") return { data: (await response.blob()) as Data, response };
+  const text = await response.text();
+  if (target.response !== undefined && target.response !== "json") {
+    return { data: undefined as Data, response };
+  }
+  return { data: successJson(response, text, target) as Data, response };
 }
 
 /** Whether an answer says it has no body: 204, or `Content-Length: 0`. */

@@ -248,7 +248,7 @@ describe("a GET answered 421 whose body is cut", () => {
   // Node 20's fetch (undici 6.24.1) retries an idempotent request answered 421 and can then leave
   // the retried response's body pending forever when its connection drops, whatever the signal
   // does. The transport ends such a read by the attempt's deadline or the caller's abort
-  // (src/core/transport.ts, settle). Where undici does report the cut body first, the call ends
+  // (src/core/transport.ts, `stopRead`). Where undici does report the cut body first, the call ends
   // sooner, with the ConnectionError that says so.
   it("ends by the call's timeout or its signal", async () => {
     rec.answer((_request, res) => {
