@@ -1,4 +1,4 @@
-// Bulk throughput: 10,000 inbox fax IDs through `fax.bulkUpdateFaxes({ isRead: true })` against
+// Bulk throughput: 10,000 inbox fax IDs through `fax.updateFaxesInBatches(ids, { is_read: true })` against
 // the embedded mock with a fixed 20 ms latency per request (`inboxSize: 10000`, so every ID exists
 // and is answered `updated`), at concurrency 1, 4 and 8. The mock runs in a child process (its
 // CPU time would otherwise delay the client's), behind a counting proxy in the same child that
@@ -116,7 +116,7 @@ async function measureBulk(reps) {
 
     // Warm-up: a few batches at each concurrency, not timed.
     for (const concurrency of CONCURRENCY) {
-      await fax.bulkUpdateFaxes(ids.slice(0, BATCH * 8), { isRead: true }, { concurrency });
+      await fax.updateFaxesInBatches(ids.slice(0, BATCH * 8), { is_read: true }, { concurrency });
     }
 
     const runs = Object.fromEntries(CONCURRENCY.map((c) => [c, []]));
@@ -125,7 +125,11 @@ async function measureBulk(reps) {
       for (const concurrency of order) {
         await ask("reset");
         const started = performance.now();
-        const result = await fax.bulkUpdateFaxes(ids, { isRead: r % 2 === 0 }, { concurrency });
+        const result = await fax.updateFaxesInBatches(
+          ids,
+          { is_read: r % 2 === 0 },
+          { concurrency },
+        );
         const wallMs = performance.now() - started;
         const counter = await ask("read");
         if (result.updated.length !== IDS || counter.total !== batches) {

@@ -45,7 +45,7 @@ export const run = (id) => getFax(client, { fax_id: id });`,
     label: "the class, one helper called",
     source: `import { FaxPlus } from "${INDEX}";
 const fax = new FaxPlus({ token: "token" });
-export const run = (id) => fax.getFax(id);`,
+export const run = (id) => fax.getFax({ fax_id: id });`,
   },
   {
     key: "bareSend",

@@ -45,7 +45,7 @@ async function tour() {
     say(`   outbox job ${job.id} (${job.status}) now says "urgent: contract"`);
 
     step(4, "Wait for delivery, then download the fax and its confirmation report");
-    const record = await fax.waitForDelivery(faxId, { interval: 200 });
+    const record = await fax.waitForDelivery(faxId, { pollInterval: 200 });
     const document = await fax.download(faxId);
     const report = await fax.downloadReport(faxId);
     say(`   status ${record.status} after ${record.pages} page(s)`);
@@ -70,7 +70,7 @@ async function tour() {
       if (inbox.length === 250) break;
     }
     const before = mock.requests.length;
-    const result = await fax.bulkUpdateFaxes(inbox, { isRead: true });
+    const result = await fax.updateFaxesInBatches(inbox, { is_read: true });
     const batches = mock.requests.length - before;
     const largest = Math.max(...mock.requests.slice(before).map((r) => r.body.ids.length));
     say(`   ${result.updated.length} updated in ${batches} requests of at most ${largest} IDs`);
@@ -119,7 +119,7 @@ async function live() {
   say(`Account ${account.email} (${account.account_type}, ${account.status})`);
   const { numbers } = await fax.listNumbers();
   say(`Numbers: ${numbers.map((n) => n.number).join(", ") || "none"}`);
-  const { records } = await fax.listFaxes({ category: "inbox", limit: 5 });
+  const { records } = await fax.listFaxPage({ category: "inbox", limit: 5 });
   for (const f of records)
     say(`  inbox ${f.id} ${f.start_time ?? ""} from ${f.from ?? "?"}: ${f.status}`);
   const outbox = await fax.listOutbox();

@@ -6,14 +6,27 @@ import * as generated from "../generated/operations.js";
 import type {
   Account,
   AccountList,
+  BulkOperationResultFax,
+  BulkUpdateFaxesParams,
+  CreateWebhookParams,
+  DeleteFaxParams,
+  DeleteWebhookParams,
+  Fax,
+  FaxList,
   FaxNumber,
+  GetFaxParams,
+  GetMemberDetailsParams,
+  GetNumberParams,
+  ListFaxesParams,
+  ListNumbersParams,
   MemberDetail,
   NumberList,
   Outbox,
   OutboxList,
   PayloadAccountModification,
-  PayloadFaxModification,
-  Webhook,
+  RevokeNumberParams,
+  UpdateFaxParams,
+  UpdateMemberDetailsParams,
   WebhookEventType,
   WebhookId,
   WebhookList,
@@ -31,8 +44,8 @@ import {
 } from "./operations/api-client.js";
 import type { ApiPromise } from "./operations/response.js";
 import {
-  updateFaxes,
-  updateOutboxFaxes,
+  updateFaxesInBatches,
+  updateOutboxFaxesInBatches,
   type BulkFaxChanges,
   type BulkOptions,
   type BulkOutboxChanges,
@@ -64,7 +77,6 @@ import {
   type SendFaxIds,
   type SendFaxInput,
 } from "./workflows/send.js";
-import type { Fax } from "../generated/types.js";
 
 type Generated = typeof generated;
 /** Every operation of the spec, bound to a client: `fax.operations.getFax({ fax_id })`. */
@@ -176,8 +188,11 @@ export class FaxPlus implements FaxPlusCore {
     return downloadReportStream(this, faxId, options);
   }
 
-  /** One page of fax records, in either list shape the API may answer with. */
-  listFaxes(query?: ListFaxesQuery, options?: RequestOptions): ApiPromise<FaxPage> {
+  /**
+   * One page of fax records as `{ records, hasMore, nextOffset? }`, in either list shape the API
+   * may answer with; see {@link listFaxPage}. (`fax.listFaxes` is the raw operation.)
+   */
+  listFaxPage(query?: ListFaxesQuery, options?: RequestOptions): ApiPromise<FaxPage> {
     return listFaxPage(this, query, options);
   }
 
@@ -189,23 +204,35 @@ export class FaxPlus implements FaxPlusCore {
     return iterateFaxes(this, query, options);
   }
 
-  /** One fax record. */
-  getFax(faxId: string, options?: RequestOptions): ApiPromise<Fax> {
-    return generated.getFax(this, { fax_id: faxId }, options);
+  /** The operation `listFaxes`: one answer of the API, as it gives it. See {@link listFaxPage} for a page. */
+  listFaxes(params?: ListFaxesParams, options?: RequestOptions): ApiPromise<FaxList> {
+    return generated.listFaxes(this, params, options);
   }
 
-  /** Sets a fax record's comment and read flag (the API wants both). */
-  updateFax(
-    faxId: string,
-    changes: PayloadFaxModification,
+  /** The operation `getFax`: one fax record. */
+  getFax(params: GetFaxParams, options?: RequestOptions): ApiPromise<Fax> {
+    return generated.getFax(this, params, options);
+  }
+
+  /** The operation `updateFax`: sets a fax record's `comment` and `is_read` (the API wants both). */
+  updateFax(params: UpdateFaxParams, options?: RequestOptions): ApiPromise<void> {
+    return generated.updateFax(this, params, options);
+  }
+
+  /** The operation `deleteFax`: deletes a fax record. */
+  deleteFax(params: DeleteFaxParams, options?: RequestOptions): ApiPromise<void> {
+    return generated.deleteFax(this, params, options);
+  }
+
+  /**
+   * The operation `bulkUpdateFaxes`: one request, at most the API's maximum of `ids`. For any
+   * number of IDs, see {@link updateFaxesInBatches}.
+   */
+  bulkUpdateFaxes(
+    params: BulkUpdateFaxesParams,
     options?: RequestOptions,
-  ): ApiPromise<void> {
-    return generated.updateFax(this, merge(changes, { fax_id: faxId }), options);
-  }
-
-  /** Deletes a fax record. */
-  deleteFax(faxId: string, options?: RequestOptions): ApiPromise<void> {
-    return generated.deleteFax(this, { fax_id: faxId }, options);
+  ): ApiPromise<BulkOperationResultFax> {
+    return generated.bulkUpdateFaxes(this, params, options);
   }
 
   /** The faxes still in the outbox (queued, converting, scheduled or sending). */
@@ -235,102 +262,101 @@ export class FaxPlus implements FaxPlusCore {
   /**
    * Waits until a sent fax (a fax ID returned by `send`) has a final status and returns its
    * record, whether it succeeded or failed: check `status`. See {@link waitForDelivery}.
-   * @throws DeliveryTimeoutError when `timeout` passes first.
+   * @throws DeliveryTimeoutError when `maxWait` passes first.
    */
   waitForDelivery(id: string, options?: WaitForDeliveryOptions): ApiPromise<Fax> {
     return waitForDelivery(this, id, options);
   }
 
-  /** The numbers of the account. */
-  listNumbers(options?: RequestOptions): ApiPromise<NumberList> {
-    return generated.listNumbers(this, {}, options);
+  /** The operation `listNumbers`: the numbers of the account. */
+  listNumbers(params?: ListNumbersParams, options?: RequestOptions): ApiPromise<NumberList> {
+    return generated.listNumbers(this, params, options);
   }
 
-  /** One number of the account. */
-  getNumber(number: string, options?: RequestOptions): ApiPromise<FaxNumber> {
-    return generated.getNumber(this, { number }, options);
+  /** The operation `getNumber`: one number of the account. */
+  getNumber(params: GetNumberParams, options?: RequestOptions): ApiPromise<FaxNumber> {
+    return generated.getNumber(this, params, options);
   }
 
-  /** Assigns one of the account's numbers to a member (by user ID). */
+  /** Assigns one of the account's numbers to a member (by user ID); the operation `updateNumber`. */
   assignNumber(number: string, memberId: string, options?: RequestOptions): ApiPromise<void> {
     return generated.updateNumber(this, { number, assigned_to: memberId }, options);
   }
 
-  /** Takes a number away from the user this client acts on (`userId`). */
-  revokeNumber(number: string, options?: RequestOptions): ApiPromise<void> {
-    return generated.revokeNumber(this, { number }, options);
+  /** The operation `revokeNumber`: takes a number away from a member (`user_id`, default `userId`). */
+  revokeNumber(params: RevokeNumberParams, options?: RequestOptions): ApiPromise<void> {
+    return generated.revokeNumber(this, params, options);
   }
 
-  /** The account this client acts on (`userId`). */
+  /** The account this client acts on (`userId`); the operation `getUser`. */
   getAccount(options?: RequestOptions): ApiPromise<Account> {
     return generated.getUser(this, {}, options);
   }
 
-  /** Changes the account this client acts on (`userId`). */
+  /** Changes the account this client acts on (`userId`); the operation `updateUser`. */
   updateAccount(changes: PayloadAccountModification, options?: RequestOptions): ApiPromise<void> {
     return generated.updateUser(this, merge(changes, {}), options);
   }
 
-  /** The members of a corporate account (admins only). */
+  /** The members of a corporate account (admins only); the operation `getAccounts`. */
   listMembers(options?: RequestOptions): ApiPromise<AccountList> {
     return generated.getAccounts(this, {}, options);
   }
 
-  /** A member's quota and role. */
-  getMemberDetails(memberId: string, options?: RequestOptions): ApiPromise<MemberDetail> {
-    return generated.getMemberDetails(this, { member_user_id: memberId }, options);
+  /** The operation `getMemberDetails`: a member's quota and role. */
+  getMemberDetails(
+    params: GetMemberDetailsParams,
+    options?: RequestOptions,
+  ): ApiPromise<MemberDetail> {
+    return generated.getMemberDetails(this, params, options);
   }
 
-  /** Sets a member's quota and role. */
+  /** The operation `updateMemberDetails`: sets a member's quota and role. */
   updateMemberDetails(
-    memberId: string,
-    details: MemberDetail,
+    params: UpdateMemberDetailsParams,
     options?: RequestOptions,
   ): ApiPromise<void> {
-    return generated.updateMemberDetails(
-      this,
-      merge(details, { member_user_id: memberId }),
-      options,
-    );
+    return generated.updateMemberDetails(this, params, options);
   }
 
-  /** The webhooks registered for an event. */
+  /** The webhooks registered for an event; the operation `getWebhooks`. */
   listWebhooks(event: WebhookEventType, options?: RequestOptions): ApiPromise<WebhookList> {
     return generated.getWebhooks(this, { event }, options);
   }
 
-  /** Registers a webhook and returns its ID. Check the callbacks with `parseWebhook`. */
-  createWebhook(webhook: Webhook, options?: RequestOptions): ApiPromise<WebhookId> {
-    return generated.createWebhook(this, merge(webhook, {}), options);
+  /** The operation `createWebhook`: registers a webhook, returns its ID. Check callbacks with `parseWebhook`. */
+  createWebhook(params: CreateWebhookParams, options?: RequestOptions): ApiPromise<WebhookId> {
+    return generated.createWebhook(this, params, options);
   }
 
-  /** Removes a webhook. */
-  deleteWebhook(hookId: string, options?: RequestOptions): ApiPromise<void> {
-    return generated.deleteWebhook(this, { hook_id: hookId }, options);
+  /** The operation `deleteWebhook`: removes a webhook. */
+  deleteWebhook(params: DeleteWebhookParams, options?: RequestOptions): ApiPromise<void> {
+    return generated.deleteWebhook(this, params, options);
   }
 
   /**
-   * Marks any number of fax records read or unread and/or sets their comment: deduped, split
-   * into batches of the API's maximum, sent `concurrency` at a time. See {@link updateFaxes}.
+   * Marks any number of fax records read or unread (`is_read`) and/or sets their `comment`:
+   * deduped, split into requests of `bulkUpdateFaxes` of the API's maximum, sent `concurrency`
+   * at a time. See {@link updateFaxesInBatches}.
    */
-  bulkUpdateFaxes(
+  updateFaxesInBatches(
     ids: readonly string[],
     changes: BulkFaxChanges,
     options?: BulkOptions,
   ): ApiPromise<BulkUpdateResult> {
-    return updateFaxes(this, ids, changes, options);
+    return updateFaxesInBatches(this, ids, changes, options);
   }
 
   /**
-   * Sets the comment of any number of outbox jobs; jobs already `sending` come back in
-   * `conflict`. See {@link updateOutboxFaxes}.
+   * Sets the comment of any number of outbox jobs, in requests of `bulkUpdateOutboxFaxes`; jobs
+   * already `sending` come back in `conflict`. See {@link updateOutboxFaxesInBatches}.
    */
-  bulkUpdateOutbox(
+  updateOutboxFaxesInBatches(
     ids: readonly string[],
     changes: BulkOutboxChanges,
     options?: BulkOptions,
   ): ApiPromise<BulkUpdateResult> {
-    return updateOutboxFaxes(this, ids, changes, options);
+    return updateOutboxFaxesInBatches(this, ids, changes, options);
   }
 }
 

@@ -48,7 +48,7 @@ export type {
   SendFaxInput,
   SendFaxPayload,
 } from "./workflows/send.js";
-export { updateFaxes, updateOutboxFaxes } from "./workflows/bulk.js";
+export { updateFaxesInBatches, updateOutboxFaxesInBatches } from "./workflows/bulk.js";
 export type {
   BulkFailure,
   BulkFaxChanges,

@@ -12,7 +12,7 @@ const SOURCE = `import { FaxPlus, createFaxPlus, getFax } from "faxplus-unoffici
 const fax = new FaxPlus();
 export const record = await fax.waitForDelivery("id");
 export const job = await fax.getOutbox("id");
-export const page = await fax.listFaxes({ category: "inbox" });
+export const page = await fax.listFaxPage({ category: "inbox" });
 const client = createFaxPlus();
 export const one = await getFax(client, { fax_id: "x" });
 `;

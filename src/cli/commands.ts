@@ -158,12 +158,12 @@ export const COMMANDS: Record<string, Command> = {
   },
   wait: {
     summary: "wait until a sent fax has a final status",
-    usage: "wait ID [--timeout MS] [options]",
+    usage: "wait ID [--max-wait MS] [options]",
     description:
       "Follows fax ID (as printed by send) to a final status. Exits 0 on success, 1 when the\n" +
-      "fax failed or the timeout passed first.",
+      "fax failed or --max-wait passed first.",
     options: {
-      timeout: {
+      "max-wait": {
         type: "string",
         value: "MS",
         help: "give up after MS milliseconds (default 10 min)",

@@ -10,7 +10,7 @@ import { statusStyle } from "./output.js";
 export const wait: Runner = async (ctx) => {
   const fax = await ctx.client();
   const id = ctx.args.positionals[0] ?? "";
-  return follow(ctx, fax, [{ id }], ctx.args.number("timeout"));
+  return follow(ctx, fax, [{ id }], ctx.args.number("max-wait"));
 };
 
 interface Tracked {
@@ -32,7 +32,7 @@ export async function follow(
   ctx: Context,
   fax: FaxPlus,
   faxes: { label?: string; id: string }[],
-  timeout?: number,
+  maxWait?: number,
 ): Promise<number> {
   const { out } = ctx;
   const started = Date.now();
@@ -68,7 +68,7 @@ export async function follow(
               t.status = status;
               live.refresh();
             },
-            ...(timeout === undefined ? {} : { timeout }),
+            ...(maxWait === undefined ? {} : { maxWait }),
           });
           t.status = t.record.status;
         } catch (error) {

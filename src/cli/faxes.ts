@@ -26,7 +26,7 @@ export const list: Runner = async (ctx) => {
   if (args.flag("all")) {
     for await (const record of fax.iterateFaxes(query)) records.push(record);
   } else {
-    records.push(...(await fax.listFaxes(query)).records);
+    records.push(...(await fax.listFaxPage(query)).records);
   }
   if (ctx.json) return out.json(records);
   if (records.length === 0 && out.tty) return out.print("No faxes.");
@@ -48,7 +48,7 @@ export const list: Runner = async (ctx) => {
 
 export const get: Runner = async (ctx) => {
   const fax = await ctx.client();
-  const record = await fax.getFax(ctx.args.positionals[0] ?? "");
+  const record = await fax.getFax({ fax_id: ctx.args.positionals[0] ?? "" });
   if (ctx.json) return ctx.out.json(record);
   ctx.out.fields(
     Object.entries(record).map(([key, value]) => [
@@ -77,7 +77,7 @@ export const markRead: Runner = async (ctx) => {
   const onProgress = (done: number, total: number) => ctx.dryRun || bar.update(done, total);
   let result: BulkUpdateResult;
   try {
-    result = await fax.bulkUpdateFaxes(ids, { isRead: !unread }, { onProgress });
+    result = await fax.updateFaxesInBatches(ids, { is_read: !unread }, { onProgress });
   } finally {
     bar.finish();
   }

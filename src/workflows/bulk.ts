@@ -53,13 +53,13 @@ export interface BulkOptions extends RequestOptions {
   onProgress?: ((done: number, total: number) => void) | undefined;
 }
 
-/** The changes of `updateFaxes`: the read flag and/or the comment. */
+/** The changes of `updateFaxesInBatches`: the read flag and/or the comment, named as the API names them. */
 export interface BulkFaxChanges {
-  isRead?: boolean | undefined;
+  is_read?: boolean | undefined;
   comment?: string | undefined;
 }
 
-/** The change of `updateOutboxFaxes`: the comment. */
+/** The change of `updateOutboxFaxesInBatches`: the comment. */
 export interface BulkOutboxChanges {
   comment: string;
 }
@@ -68,7 +68,7 @@ export interface BulkOutboxChanges {
  * Marks any number of fax records read or unread and/or sets their comment: deduped, split into
  * batches of the API's maximum (requests of `bulkUpdateFaxes`), sent `concurrency` at a time.
  */
-export function updateFaxes(
+export function updateFaxesInBatches(
   client: FaxPlusCore,
   ids: readonly string[],
   changes: BulkFaxChanges,
@@ -79,9 +79,8 @@ export function updateFaxes(
       const given = readFields(changes, "changes");
       const fields: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(given)) {
-        if (key === "isRead") fields["is_read"] = value;
-        else if (key === "comment") fields["comment"] = value;
-        else throw new ValidationError(key, "is not a change of fax records (isRead, comment)");
+        if (key === "is_read" || key === "comment") fields[key] = value;
+        else throw new ValidationError(key, "is not a change of fax records (is_read, comment)");
       }
       return bulk(client, rules.bulkUpdateFaxes, ids, fields, options, (body, opts) =>
         bulkFaxes(client, body, opts).withResponse(),
@@ -95,7 +94,7 @@ export function updateFaxes(
  * maximum (requests of `bulkUpdateOutboxFaxes`), sent `concurrency` at a time. Jobs already
  * `sending` come back in `conflict`.
  */
-export function updateOutboxFaxes(
+export function updateOutboxFaxesInBatches(
   client: FaxPlusCore,
   ids: readonly string[],
   changes: BulkOutboxChanges,

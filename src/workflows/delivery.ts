@@ -14,10 +14,13 @@ import { checkSignal, ownFields } from "../core/options.js";
 import { apiPromise, type ApiPromise, type WithResponse } from "../operations/response.js";
 
 export interface WaitForDeliveryOptions {
-  /** How long to wait in total, in ms. Default 10 minutes. */
-  timeout?: number;
+  /**
+   * How long to wait in total, in ms. Default 10 minutes. (Each poll is one request, bounded by
+   * the client's per-attempt `timeout`.)
+   */
+  maxWait?: number;
   /** The first delay between polls, in ms; each next is 1.5 times longer, up to 30 s. Default 2 s. */
-  interval?: number;
+  pollInterval?: number;
   /** Stops waiting; the wait then rejects with the abort reason. */
   signal?: AbortSignal;
   /**
@@ -33,21 +36,21 @@ export interface Clock {
   sleep(ms: number, signal: AbortSignal | undefined): Promise<void>;
 }
 
-/** The fax was not delivered (nor failed) within the `timeout` of `waitForDelivery`. */
+/** The fax was not delivered (nor failed) within the `maxWait` of `waitForDelivery`. */
 export class DeliveryTimeoutError extends FaxPlusError {
   override name = "DeliveryTimeoutError";
   /** The outbox or fax ID waited for. */
   readonly id: string;
-  /** The timeout, in ms. */
-  readonly timeout: number;
+  /** The `maxWait` that passed, in ms. */
+  readonly maxWait: number;
   /** The last status seen: an outbox status while queued, else the fax record's (if any). */
   readonly lastStatus: OutboxStatus | FaxStatus | undefined;
 
-  constructor(id: string, timeout: number, lastStatus: OutboxStatus | FaxStatus | undefined) {
+  constructor(id: string, maxWait: number, lastStatus: OutboxStatus | FaxStatus | undefined) {
     const seen = lastStatus === undefined ? "no status seen" : `last status: ${lastStatus}`;
-    super(`Fax ${id} was not delivered within ${timeout} ms (${seen}).`);
+    super(`Fax ${id} was not delivered within ${maxWait} ms (${seen}).`);
     this.id = id;
-    this.timeout = timeout;
+    this.maxWait = maxWait;
     this.lastStatus = lastStatus;
   }
 }
@@ -82,7 +85,7 @@ const FINAL_STATUSES = new Set(
 );
 
 const MAX_INTERVAL = 30_000;
-const WAIT_OPTIONS = new Set(["timeout", "interval", "signal", "onStatus"]);
+const WAIT_OPTIONS = new Set(["maxWait", "pollInterval", "signal", "onStatus"]);
 
 /** The default {@link Clock}: `Date.now` and a `setTimeout` sleep that stops on abort. */
 export const systemClock: Clock = {
@@ -109,7 +112,7 @@ export const systemClock: Clock = {
  * answers for the ID the fax is queued; once it answers 404, the fax record with that ID is polled
  * until its status is final. An outbox job ID works only while the job is queued: the sent fax
  * gets its own record ID, so waiting on a job ID alone ends in `DeliveryTimeoutError`.
- * @throws DeliveryTimeoutError when `timeout` passes first (a request in flight may overrun it)
+ * @throws DeliveryTimeoutError when `maxWait` passes first (a request in flight may overrun it)
  */
 export function waitForDelivery(
   client: FaxPlusCore,
@@ -127,12 +130,12 @@ async function poll(
   clock: Clock,
 ): Promise<WithResponse<Fax>> {
   const fields = ownFields(options, "options", WAIT_OPTIONS, "an option of waitForDelivery");
-  const timeout = positive("timeout", fields["timeout"] ?? 600_000);
-  let delay = positive("interval", fields["interval"] ?? 2_000);
+  const maxWait = positive("maxWait", fields["maxWait"] ?? 600_000);
+  let delay = positive("pollInterval", fields["pollInterval"] ?? 2_000);
   const signal = checkSignal(fields["signal"]);
   const requestOptions = signal ? { signal } : undefined;
   const maxDelay = Math.max(delay, MAX_INTERVAL);
-  const deadline = clock.now() + timeout;
+  const deadline = clock.now() + maxWait;
   let queued = true;
   let lastStatus: OutboxStatus | FaxStatus | undefined;
   const onStatus = fields["onStatus"];
@@ -162,7 +165,7 @@ async function poll(
       if (found && FINAL_STATUSES.has(found.data.status)) return found;
     }
     const left = deadline - clock.now();
-    if (left <= 0) throw new DeliveryTimeoutError(id, timeout, lastStatus);
+    if (left <= 0) throw new DeliveryTimeoutError(id, maxWait, lastStatus);
     await clock.sleep(Math.min(delay, left), signal);
     delay = Math.min(delay * 1.5, maxDelay);
   }

@@ -13,8 +13,12 @@ export type ListFaxesQuery = Omit<ListFaxesParams, "user_id">;
 /** One page of fax records. */
 export interface FaxPage {
   records: Fax[];
-  /** Whether more records follow; `undefined` when the API does not say (SDK 3.0.4 shape). */
-  hasMore: boolean | undefined;
+  /**
+   * Whether another page may follow: the API's `has_more` when it says; otherwise (the SDK 3.0.4
+   * shape, which does not say) `false` for an empty page or one shorter than the `limit` asked
+   * for, else `true`, and the next page may then be empty.
+   */
+  hasMore: boolean;
   /** The `offset` of the next page, when the API gives one. */
   nextOffset?: number;
 }
@@ -29,22 +33,35 @@ export function listFaxPage(
   options?: RequestOptions,
 ): ApiPromise<FaxPage> {
   return apiPromise(
-    listFaxesOperation(client, query, options)
-      .withResponse()
-      .then(({ data: list, response }) => {
-        const records: unknown = list?.data?.records ?? list?.records ?? [];
-        if (!Array.isArray(records) || !records.every(isRecord)) {
-          throw new UnexpectedResponseError(
-            response,
-            rules.listFaxes,
-            "its records are not a list of fax records",
-          );
-        }
-        const page: FaxPage = { records, hasMore: list?.has_more };
-        if (typeof list?.next_offset === "number") page.nextOffset = list.next_offset;
-        return { data: page, response };
-      }),
+    readPage(client, query, options).then(({ page, response }) => ({ data: page, response })),
   );
+}
+
+/** A page, and the API's own `has_more` (undefined when it does not say). */
+function readPage(
+  client: FaxPlusCore,
+  query: ListFaxesQuery,
+  options: RequestOptions | undefined,
+): Promise<Read> {
+  return listFaxesOperation(client, query, options)
+    .withResponse()
+    .then(({ data: list, response }) => {
+      const records: unknown = list?.data?.records ?? list?.records ?? [];
+      if (!Array.isArray(records) || !records.every(isRecord)) {
+        throw new UnexpectedResponseError(
+          response,
+          rules.listFaxes,
+          "its records are not a list of fax records",
+        );
+      }
+      const saidMore = typeof list?.has_more === "boolean" ? list.has_more : undefined;
+      const nextOffset = typeof list?.next_offset === "number" ? list.next_offset : undefined;
+      const full =
+        records.length > 0 && (query.limit === undefined || records.length >= query.limit);
+      const page: FaxPage = { records, hasMore: saidMore ?? (nextOffset !== undefined || full) };
+      if (nextOffset !== undefined) page.nextOffset = nextOffset;
+      return { page, saidMore, response };
+    });
 }
 
 /**
@@ -59,11 +76,11 @@ export async function* iterateFaxes(
   query: ListFaxesQuery = {},
   options?: RequestOptions,
 ): AsyncGenerator<Fax, void, undefined> {
-  const first = await listFaxPage(client, query, options);
-  if (first.hasMore !== undefined || first.nextOffset !== undefined) {
+  const first = await readPage(client, query, options);
+  if (first.saidMore !== undefined || first.page.nextOffset !== undefined) {
     yield* byOffset(client, query, options, first);
   } else {
-    yield* byTime(client, query, options, first);
+    yield* byTime(client, query, options, first.page);
   }
 }
 
@@ -71,16 +88,17 @@ async function* byOffset(
   client: FaxPlusCore,
   query: ListFaxesQuery,
   options: RequestOptions | undefined,
-  page: FaxPage,
+  read: Read,
 ): AsyncGenerator<Fax, void, undefined> {
   let offset = query.offset ?? 0;
   for (;;) {
+    const { page, saidMore } = read;
     yield* page.records;
-    const more = page.hasMore ?? page.nextOffset !== undefined;
+    const more = saidMore ?? page.nextOffset !== undefined;
     const next = page.nextOffset ?? offset + page.records.length;
     if (!more || page.records.length === 0 || next <= offset) return;
     offset = next;
-    page = await listFaxPage(client, { ...query, offset }, options);
+    read = await readPage(client, { ...query, offset }, options);
   }
 }
 
@@ -108,6 +126,12 @@ async function* byTime(
     before = oldest;
     page = await listFaxPage(client, { ...query, before }, options);
   }
+}
+
+interface Read {
+  page: FaxPage;
+  saidMore: boolean | undefined;
+  response: Response;
 }
 
 function isRecord(value: unknown): value is Fax {

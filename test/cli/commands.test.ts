@@ -245,7 +245,7 @@ describe("list, get, outbox, cancel", () => {
     const json = await faxplus(["list", "--category", "inbox", "--limit", "5", "--json"]);
     expect(json.code).toBe(0);
     const records = JSON.parse(json.stdout) as { id: string; from: string; status: string }[];
-    const expected = await new FaxPlus({ token: TOKEN, baseUrl: mock.baseUrl }).listFaxes({
+    const expected = await new FaxPlus({ token: TOKEN, baseUrl: mock.baseUrl }).listFaxPage({
       category: "inbox",
       limit: 5,
     });

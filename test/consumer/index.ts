@@ -20,7 +20,7 @@ const mock: MockServer = await startMockServer({ token: TOKEN });
 try {
   const options: FaxPlusOptions = { baseUrl: mock.baseUrl, token: async () => TOKEN };
   const fax = new FaxPlus(options);
-  const { records }: FaxPage = await fax.listFaxes({ category: "inbox", limit: 2 });
+  const { records }: FaxPage = await fax.listFaxPage({ category: "inbox", limit: 2 });
   const uploaded = await fax.upload(new Blob(["Hello"], { type: "text/plain" }));
   const sent: SendFaxIds = await fax.send({
     from: seeds.number,

@@ -13,7 +13,7 @@ async function main() {
   const mock = await startMockServer({ token: TOKEN });
   try {
     const fax = new FaxPlus({ baseUrl: mock.baseUrl, token: TOKEN });
-    const { records } = await fax.listFaxes({ category: "inbox", limit: 2 });
+    const { records } = await fax.listFaxPage({ category: "inbox", limit: 2 });
     let validation = "";
     try {
       await fax.send({ from: seeds.number, to: ["555-1234"], from_fax: { fax_id: "x" } });

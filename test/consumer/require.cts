@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const mock: mockApi.MockServer = await mockApi.startMockServer({ token: TOKEN });
   try {
     const fax = new sdk.FaxPlus({ baseUrl: mock.baseUrl, token: TOKEN });
-    const page: FaxPage = await fax.listFaxes({ category: "inbox", limit: 2 });
+    const page: FaxPage = await fax.listFaxPage({ category: "inbox", limit: 2 });
     const sent: SendFaxIds = await fax.send({
       from: mockApi.seeds.number,
       to: [TO],

@@ -50,7 +50,7 @@ it("sends, follows and downloads a fax", async () => {
   await call(() => fax.updateOutbox(job!.id, { comment: "contract" }));
   clock += DELIVERY_MS;
   const record = await call(() =>
-    fax.waitForDelivery(ids[to]!, { interval: 100, timeout: 20_000 }),
+    fax.waitForDelivery(ids[to]!, { pollInterval: 100, maxWait: 20_000 }),
   );
   expect(record).toMatchObject({ status: "success", comment: "contract" });
   expect((await call(() => fax.download(record.id))).size).toBeGreaterThan(0);
@@ -77,45 +77,51 @@ it("cancels a scheduled fax", async () => {
 
 it("bulk-updates faxes and outbox jobs", async () => {
   const inbox = Array.from({ length: 120 }, (_, i) => seeds.inboxFaxId(i));
-  const faxes = await call(() => fax.bulkUpdateFaxes(inbox, { isRead: true, comment: "seen" }));
+  const faxes = await call(() =>
+    fax.updateFaxesInBatches(inbox, { is_read: true, comment: "seen" }),
+  );
   expect(faxes.updated).toHaveLength(120);
-  const outbox = await call(() => fax.bulkUpdateOutbox(["missing-job"], { comment: "x" }));
+  const outbox = await call(() =>
+    fax.updateOutboxFaxesInBatches(["missing-job"], { comment: "x" }),
+  );
   expect(outbox.notFound).toEqual(["missing-job"]);
 });
 
 it("reads, pages, updates and deletes fax records", async () => {
-  const page = await call(() => fax.listFaxes({ category: "inbox", limit: 5 }));
+  const page = await call(() => fax.listFaxPage({ category: "inbox", limit: 5 }));
   expect(page.records).toHaveLength(5);
   let seen = 0;
   for await (const _ of fax.iterateFaxes({ category: "sent", limit: 2 })) if (++seen === 3) break;
   expect(seen).toBe(3);
-  const record = await call(() => fax.getFax(seeds.inboxFaxId(2)));
-  await call(() => fax.updateFax(record.id, { comment: "checked", is_read: true }));
-  await call(() => fax.deleteFax(seeds.inboxFaxId(3)));
+  const record = await call(() => fax.getFax({ fax_id: seeds.inboxFaxId(2) }));
+  await call(() => fax.updateFax({ fax_id: record.id, comment: "checked", is_read: true }));
+  await call(() => fax.deleteFax({ fax_id: seeds.inboxFaxId(3) }));
 });
 
 it("manages numbers, the account, members and webhooks", async () => {
   const { numbers } = await call(() => fax.listNumbers());
-  await call(() => fax.getNumber(numbers[0]!.number));
+  await call(() => fax.getNumber({ number: numbers[0]!.number }));
   await call(() => fax.assignNumber(seeds.number, seeds.memberUid));
   await call(() =>
     new FaxPlus({
       token: "contract-token",
       baseUrl: prism.baseUrl,
       userId: seeds.memberUid,
-    }).revokeNumber(seeds.number),
+    }).revokeNumber({ number: seeds.number }),
   );
   const account = await call(() => fax.getAccount());
   await call(() => fax.updateAccount({ name: account.name ?? "Ada" }));
   const { members } = await call(() => fax.listMembers());
-  await call(() => fax.getMemberDetails(members[0]!.uid));
-  await call(() => fax.updateMemberDetails(members[0]!.uid, { quota: 100, role: "sales" }));
+  await call(() => fax.getMemberDetails({ member_user_id: members[0]!.uid }));
+  await call(() =>
+    fax.updateMemberDetails({ member_user_id: members[0]!.uid, quota: 100, role: "sales" }),
+  );
   const { id } = await call(() =>
     fax.createWebhook({ target: "https://example.com/hook", event: "fax_sent" }),
   );
   const { data } = await call(() => fax.listWebhooks("fax_sent"));
   expect(data?.map((w) => w.id)).toContain(id);
-  await call(() => fax.deleteWebhook(id));
+  await call(() => fax.deleteWebhook({ hook_id: id }));
   const callback = parseWebhook({
     hook: {
       id: "h1",

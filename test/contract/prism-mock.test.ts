@@ -49,9 +49,9 @@ describe("fax helpers send requests the spec allows", () => {
   it("bulk updates, in several batches", async () => {
     const ids = Array.from({ length: 150 }, (_, i) => `id${i}`);
     for (const result of [
-      await fax.bulkUpdateFaxes(ids, { isRead: true, comment: "c" }),
-      await fax.bulkUpdateFaxes(ids, { comment: "" }),
-      await fax.bulkUpdateOutbox(ids, { comment: "c" }),
+      await fax.updateFaxesInBatches(ids, { is_read: true, comment: "c" }),
+      await fax.updateFaxesInBatches(ids, { comment: "" }),
+      await fax.updateOutboxFaxesInBatches(ids, { comment: "c" }),
     ]) {
       // Prism's mock answers made-up item IDs, so ours come back without a result; what matters
       // is that no batch was refused.

@@ -56,6 +56,55 @@ describe("README's table of class helpers", () => {
   });
 });
 
+/**
+ * Valid parameters of the operations the class has a method of the same name for. A class
+ * method named like an operation must be that operation: a new one needs a row here.
+ */
+const SAME_NAME: Record<string, object | undefined> = {
+  listFaxes: { category: "inbox", limit: 2 },
+  getFax: { fax_id: "f1" },
+  updateFax: { fax_id: "f1", comment: "c", is_read: true },
+  deleteFax: { fax_id: "f1" },
+  bulkUpdateFaxes: { ids: ["a", "b"], is_read: true },
+  listNumbers: undefined,
+  getNumber: { number: "+16699990000" },
+  revokeNumber: { number: "+16699990000", user_id: "m1" },
+  getMemberDetails: { member_user_id: "m1" },
+  updateMemberDetails: { member_user_id: "m1", quota: 10, role: "staff" },
+  createWebhook: { target: "https://example.com/hook", event: "fax_received" },
+  deleteWebhook: { hook_id: "h1" },
+};
+
+describe("one name, one meaning", () => {
+  it("every class method named like an operation is listed above", () => {
+    const prototype = FaxPlus.prototype as unknown as Record<string, unknown>;
+    const named = operations.map((o) => o.id).filter((id) => typeof prototype[id] === "function");
+    expect(named.sort()).toEqual(Object.keys(SAME_NAME).sort());
+  });
+
+  it.each(Object.entries(SAME_NAME))(
+    "fax.%s(params) sends and returns exactly what the standalone operation does",
+    async (id, params) => {
+      const { response } = (rules as unknown as Record<string, rules.OperationRules>)[id]!;
+      const server = await startServer(() =>
+        response === "empty" ? { status: 204 } : { json: { answer: id } },
+      );
+      try {
+        const fax = new FaxPlus({ token: "t", baseUrl: server.baseUrl, maxRetries: 0 });
+        type Call = (...args: unknown[]) => Promise<unknown>;
+        const viaClass = await (fax as unknown as Record<string, Call>)[id]!.call(fax, params);
+        const viaFunction = await (sdk as unknown as Record<string, Call>)[id]!(fax, params);
+        expect(viaClass).toEqual(viaFunction);
+        const [a, b] = server.requests.map(({ method, path, text }) => ({ method, path, text }));
+        expect(server.requests).toHaveLength(2);
+        expect(a).toEqual(b);
+      } finally {
+        await server.close();
+      }
+    },
+  );
+});
+
 describe("the class is a thin layer", () => {
   it("a FaxPlus instance is a client the standalone functions take", async () => {
     const server = await startServer(() => ({ json: { id: "f1" } }));
@@ -63,7 +112,7 @@ describe("the class is a thin layer", () => {
       const fax = new FaxPlus({ token: "t", baseUrl: server.baseUrl, userId: "u7" });
       expect(await sdk.getFax(fax, { fax_id: "f1" })).toEqual({ id: "f1" });
       expect(await fax.operations.getFax({ fax_id: "f2" })).toEqual({ id: "f1" });
-      expect(await fax.getFax("f3")).toEqual({ id: "f1" });
+      expect(await fax.getFax({ fax_id: "f3" })).toEqual({ id: "f1" });
       expect(server.requests.map((r) => r.path)).toEqual([
         "/accounts/u7/faxes/f1",
         "/accounts/u7/faxes/f2",

@@ -30,16 +30,20 @@ const pdf = () => new Blob(["%PDF-1.4"], { type: "application/pdf" });
 type Call = (fax: FaxPlus, options: object) => Promise<unknown>;
 /** Calls of every method, and the workflows that wrap them. */
 const calls: [string, "GET" | "POST" | "PUT" | "DELETE", Call][] = [
-  ["getFax", "GET", (fax, o) => fax.getFax("f1", o)],
+  ["getFax", "GET", (fax, o) => fax.getFax({ fax_id: "f1" }, o)],
   ["listFaxes", "GET", (fax, o) => fax.listFaxes({}, o)],
   ["download", "GET", (fax, o) => fax.download("f1", o)],
   ["send", "POST", (fax, o) => fax.send({ to, from, files: ["/p"] }, o)],
   ["send with a document", "POST", (fax, o) => fax.send({ to, from, files: [pdf()] }, o)],
   ["sendFax", "POST", (fax, o) => fax.operations.sendFax({ to, from, files: ["/p"] }, o)],
   ["upload", "POST", (fax, o) => fax.upload(pdf(), o)],
-  ["updateFax", "PUT", (fax, o) => fax.updateFax("f1", { comment: "c", is_read: true }, o)],
-  ["deleteFax", "DELETE", (fax, o) => fax.deleteFax("f1", o)],
-  ["bulkUpdateFaxes", "PUT", (fax, o) => fax.bulkUpdateFaxes(["a", "b"], { isRead: true }, o)],
+  ["updateFax", "PUT", (fax, o) => fax.updateFax({ fax_id: "f1", comment: "c", is_read: true }, o)],
+  ["deleteFax", "DELETE", (fax, o) => fax.deleteFax({ fax_id: "f1" }, o)],
+  [
+    "bulkUpdateFaxes",
+    "PUT",
+    (fax, o) => fax.updateFaxesInBatches(["a", "b"], { is_read: true }, o),
+  ],
 ];
 const isBulk = (name: string) => name.startsWith("bulk");
 

@@ -165,21 +165,21 @@ describe("workflows", () => {
         ),
         fc
           .record(
-            { isRead: fc.boolean(), comment: text(0, comment.maxLength) },
+            { is_read: fc.boolean(), comment: text(0, comment.maxLength) },
             { requiredKeys: [] },
           )
           .filter((changes) => Object.keys(changes).length > 0),
         fc.integer({ min: 1, max: 4 }),
         async (list, changes, concurrency) => {
           rec.reset();
-          const result = await fax.bulkUpdateFaxes(list, changes, { concurrency });
+          const result = await fax.updateFaxesInBatches(list, changes, { concurrency });
           const unique = [...new Set(list)];
           expect(result.updated).toEqual(unique);
           const bodies = rec.server.requests.map((r) => r.json as Record<string, unknown>);
           expect(bodies.every((b) => (b["ids"] as string[]).length <= ids.maxItems)).toBe(true);
           expect(bodies.flatMap((b) => b["ids"] as string[]).sort()).toEqual([...unique].sort());
           const expected: Record<string, unknown> = {};
-          if (changes.isRead !== undefined) expected["is_read"] = changes.isRead;
+          if (changes.is_read !== undefined) expected["is_read"] = changes.is_read;
           if (changes.comment !== undefined) expected["comment"] = changes.comment;
           for (const { ids: _, ...rest } of bodies) expect(rest).toEqual(expected);
         },

@@ -155,7 +155,7 @@ const calls: [string, "GET" | "POST" | "PUT" | "DELETE", () => Promise<unknown>]
     "POST",
     () => fax.createWebhook({ target: "https://example.invalid/h", event: "fax_sent" }),
   ],
-  ["getFax", "GET", () => fax.getFax("f1")],
+  ["getFax", "GET", () => fax.getFax({ fax_id: "f1" })],
   ["listFaxes", "GET", () => fax.listFaxes({ category: "inbox" })],
   ["getOutbox", "GET", () => fax.getOutbox("f1")],
   ["listNumbers", "GET", () => fax.listNumbers()],
@@ -164,11 +164,11 @@ const calls: [string, "GET" | "POST" | "PUT" | "DELETE", () => Promise<unknown>]
   [
     "waitForDelivery",
     "GET",
-    () => waitForDelivery(fax, "f1", { timeout: 10_000, interval: 1000 }, fakeClock()),
+    () => waitForDelivery(fax, "f1", { maxWait: 10_000, pollInterval: 1000 }, fakeClock()),
   ],
-  ["updateFax", "PUT", () => fax.updateFax("f1", { comment: "c", is_read: true })],
+  ["updateFax", "PUT", () => fax.updateFax({ fax_id: "f1", comment: "c", is_read: true })],
   ["updateOutbox", "PUT", () => fax.updateOutbox("f1", { comment: "c" })],
-  ["deleteFax", "DELETE", () => fax.deleteFax("f1")],
+  ["deleteFax", "DELETE", () => fax.deleteFax({ fax_id: "f1" })],
 ];
 
 /** The error a call rejected with, or undefined when it resolved. */
@@ -345,7 +345,7 @@ describe("bulk updates", () => {
             for (const { id, code } of results) said.set(id, code);
             respond(res, { status: 200, body: { kind: "json", value: { results } } });
           });
-          const result = await fax.bulkUpdateFaxes(ids, { isRead: true }, { concurrency: 1 });
+          const result = await fax.updateFaxesInBatches(ids, { is_read: true }, { concurrency: 1 });
           const lists = [
             result.updated,
             result.notFound,

@@ -287,14 +287,14 @@ describe("objects that are not plain", () => {
   it("are refused as the changes, ids holder and options of other calls", async () => {
     rec.answer(() => ({ json: { results: [] } }));
     const calls: [string, (disguise: (fields: object) => object) => Promise<unknown>][] = [
-      ["changes", (d) => fax.bulkUpdateFaxes(["f1"], d({ isRead: true }) as never)],
-      ["changes", (d) => fax.bulkUpdateOutbox(["f1"], d({ comment: "c" }) as never)],
+      ["changes", (d) => fax.updateFaxesInBatches(["f1"], d({ is_read: true }) as never)],
+      ["changes", (d) => fax.updateOutboxFaxesInBatches(["f1"], d({ comment: "c" }) as never)],
       ["input", (d) => fax.resend("f1", d({ to: ["+12345678901"], from: "no_number" }) as never)],
       ["input", (d) => fax.forward("f1", d({ to: ["+12345678901"], from: "no_number" }) as never)],
-      ["options", (d) => fax.getFax("f1", d({ timeout: 1000 }) as never)],
+      ["options", (d) => fax.getFax({ fax_id: "f1" }, d({ timeout: 1000 }) as never)],
       [
         "options",
-        (d) => fax.bulkUpdateFaxes(["f1"], { isRead: true }, d({ concurrency: 1 }) as never),
+        (d) => fax.updateFaxesInBatches(["f1"], { is_read: true }, d({ concurrency: 1 }) as never),
       ],
     ];
     await fc.assert(

@@ -284,8 +284,8 @@ describe("bulk updates", () => {
           const all: unknown[] = [...list];
           all.splice(at, 0, bad);
           const call = outbox
-            ? fax.bulkUpdateOutbox(all as string[], { comment: "c" })
-            : fax.bulkUpdateFaxes(all as string[], { isRead: true });
+            ? fax.updateOutboxFaxesInBatches(all as string[], { comment: "c" })
+            : fax.updateFaxesInBatches(all as string[], { is_read: true });
           const error = await failure(call);
           expect(error).toBeInstanceOf(ValidationError);
           expect((error as ValidationError).field).toBe(`ids[${at}]`);
@@ -300,13 +300,13 @@ describe("bulk updates", () => {
     const comment = rules.bulkUpdateFaxes.body.properties.comment;
     const flawsOfBulk: [string, object, object | undefined][] = [
       ["comment", { comment: "x".repeat(comment.maxLength + 1) }, undefined],
-      ["is_read", { isRead: "yes" }, undefined],
+      ["is_read", { is_read: "yes" }, undefined],
       ["is_read or comment", {}, undefined],
-      ["unlisted", { isRead: true, unlisted: 1 }, undefined],
-      ["concurrency", { isRead: true }, { concurrency: 0 }],
-      ["onProgress", { isRead: true }, { onProgress: "every batch" }],
-      ["timeout", { isRead: true }, { timeout: -5 }],
-      ["unlisted", { isRead: true }, { unlisted: 1 }],
+      ["unlisted", { is_read: true, unlisted: 1 }, undefined],
+      ["concurrency", { is_read: true }, { concurrency: 0 }],
+      ["onProgress", { is_read: true }, { onProgress: "every batch" }],
+      ["timeout", { is_read: true }, { timeout: -5 }],
+      ["unlisted", { is_read: true }, { unlisted: 1 }],
     ];
     await fc.assert(
       fc.asyncProperty(
@@ -315,7 +315,7 @@ describe("bulk updates", () => {
         async (list, [field, changes, options]) => {
           rec.reset();
           const error = await failure(
-            fax.bulkUpdateFaxes(list, changes as never, options as never),
+            fax.updateFaxesInBatches(list, changes as never, options as never),
           );
           expect(error).toBeInstanceOf(ValidationError);
           expect((error as ValidationError).field).toBe(field);

@@ -37,7 +37,7 @@ describe("bulk updates", () => {
       answer((id) => (id.endsWith("7") ? 404 : id.endsWith("3") ? 403 : 204)),
     );
     const input = [...ids(many), "f1", "f2", "f1"]; // duplicates are sent once
-    const result = await fax.bulkUpdateFaxes(input, { isRead: true });
+    const result = await fax.updateFaxesInBatches(input, { is_read: true });
 
     expect(server!.requests).toHaveLength(3);
     const sent = server!.requests.map((r) => (r.json as Body).ids);
@@ -57,7 +57,9 @@ describe("bulk updates", () => {
 
   it("reports an outbox job in `sending` as a conflict, not an exception", async () => {
     const fax = await client(answer((id) => (id === "sending-job" ? 409 : 204)));
-    const result = await fax.bulkUpdateOutbox(["queued-job", "sending-job"], { comment: "x" });
+    const result = await fax.updateOutboxFaxesInBatches(["queued-job", "sending-job"], {
+      comment: "x",
+    });
     expect(result.conflict).toEqual(["sending-job"]);
     expect(result.updated).toEqual(["queued-job"]);
     expect(server!.requests[0]).toMatchObject({
@@ -76,7 +78,9 @@ describe("bulk updates", () => {
         return id === "once-500" && seen.get(id) === 1 ? 500 : 204;
       }),
     );
-    const result = await fax.bulkUpdateFaxes(["a", "once-500", "always-500"], { comment: "c" });
+    const result = await fax.updateFaxesInBatches(["a", "once-500", "always-500"], {
+      comment: "c",
+    });
     expect(server!.requests.map((r) => (r.json as Body).ids)).toEqual([
       ["a", "once-500", "always-500"],
       ["once-500", "always-500"],
@@ -93,9 +97,9 @@ describe("bulk updates", () => {
         return { status: 400, json: { error: "bad" } };
       return answer(() => 204)(request);
     });
-    const result = await fax.bulkUpdateFaxes(
+    const result = await fax.updateFaxesInBatches(
       ids(per + per / 2),
-      { isRead: false },
+      { is_read: false },
       { concurrency: 1 },
     );
     expect(calls).toBe(2);
@@ -114,9 +118,9 @@ describe("bulk updates", () => {
     );
     const calls: [number, number][] = [];
     const input = [...ids(many), "f1"]; // the duplicate is not counted
-    const result = await fax.bulkUpdateFaxes(
+    const result = await fax.updateFaxesInBatches(
       input,
-      { isRead: true },
+      { is_read: true },
       { concurrency: 1, onProgress: (done, total) => calls.push([done, total]) },
     );
     expect(result.updated).toHaveLength(many);
@@ -134,14 +138,18 @@ describe("bulk updates", () => {
     const fax = await client(() => ({ status: 401, json: { error: "unauthorized" } }));
     const calls: number[] = [];
     const options = { concurrency: 1, onProgress: (done: number) => calls.push(done) };
-    const result = await fax.bulkUpdateFaxes(ids(per + per / 2), { isRead: true }, options);
+    const result = await fax.updateFaxesInBatches(ids(per + per / 2), { is_read: true }, options);
     expect(result.failed).toHaveLength(per + per / 2);
     expect(calls).toEqual([0, per, per + per / 2]);
   });
 
   it("completes 10,000 IDs with at most `concurrency` requests in flight", async () => {
     const fax = await client((request) => ({ ...answer(() => 204)(request), delayMs: 2 }));
-    const result = await fax.bulkUpdateFaxes(ids(10_000), { isRead: true }, { concurrency: 4 });
+    const result = await fax.updateFaxesInBatches(
+      ids(10_000),
+      { is_read: true },
+      { concurrency: 4 },
+    );
     expect(result.updated).toHaveLength(10_000);
     expect(server!.requests).toHaveLength(batches(10_000, per));
     expect(server!.maxInFlight).toBeLessThanOrEqual(4);
@@ -150,11 +158,11 @@ describe("bulk updates", () => {
 
   it("uses 4 requests in flight by default and honours a larger concurrency", async () => {
     const fax = await client((request) => ({ ...answer(() => 204)(request), delayMs: 5 }));
-    await fax.bulkUpdateFaxes(ids(2_000), { isRead: true });
+    await fax.updateFaxesInBatches(ids(2_000), { is_read: true });
     expect(server!.maxInFlight).toBeLessThanOrEqual(4);
     await server!.close();
     const fax8 = await client((request) => ({ ...answer(() => 204)(request), delayMs: 5 }));
-    await fax8.bulkUpdateFaxes(ids(2_000), { isRead: true }, { concurrency: 8 });
+    await fax8.updateFaxesInBatches(ids(2_000), { is_read: true }, { concurrency: 8 });
     expect(server!.maxInFlight).toBeGreaterThan(4);
     expect(server!.maxInFlight).toBeLessThanOrEqual(8);
   });

@@ -55,7 +55,7 @@ describe("waitForDelivery", () => {
     };
     const clock = fakeClock();
 
-    const result = await waitForDelivery(fax, "o1", { interval: 1000 }, clock);
+    const result = await waitForDelivery(fax, "o1", { pollInterval: 1000 }, clock);
 
     expect(result.status).toBe("success");
     expect(result.id).toBe("o1");
@@ -74,7 +74,7 @@ describe("waitForDelivery", () => {
       fax: [notFound, record("in_progress"), record("success")],
     };
     const statuses: string[] = [];
-    const options = { interval: 1000, onStatus: (status: string) => statuses.push(status) };
+    const options = { pollInterval: 1000, onStatus: (status: string) => statuses.push(status) };
     await waitForDelivery(fax, "o1", options, fakeClock());
     expect(statuses).toEqual(["converting", "sending", "in_progress", "success"]);
   });
@@ -110,12 +110,12 @@ describe("waitForDelivery", () => {
     const error = await waitForDelivery(
       fax,
       "o1",
-      { timeout: 10_000, interval: 2000 },
+      { maxWait: 10_000, pollInterval: 2000 },
       clock,
     ).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(DeliveryTimeoutError);
-    expect(error).toMatchObject({ id: "o1", timeout: 10_000, lastStatus: "scheduled_for_sending" });
+    expect(error).toMatchObject({ id: "o1", maxWait: 10_000, lastStatus: "scheduled_for_sending" });
     expect((error as Error).message).toMatch(/last status: scheduled_for_sending/);
     // 2000 + 3000 + 4500 = 9500: the last sleep ends at the deadline, then one last poll.
     expect(clock.sleeps).toEqual([2000, 3000, 4500, 500]);
@@ -124,16 +124,18 @@ describe("waitForDelivery", () => {
 
   it("times out with the real clock too", async () => {
     script = { outbox: [queued("sending")], fax: [] };
-    await expect(waitForDelivery(fax, "o1", { timeout: 30, interval: 5 })).rejects.toBeInstanceOf(
-      DeliveryTimeoutError,
-    );
+    await expect(
+      waitForDelivery(fax, "o1", { maxWait: 30, pollInterval: 5 }),
+    ).rejects.toBeInstanceOf(DeliveryTimeoutError);
   });
 
   it("caps the delay at 30 s", async () => {
     script = { outbox: [queued("sending")], fax: [] };
     const clock = fakeClock();
 
-    await waitForDelivery(fax, "o1", { timeout: 200_000, interval: 10_000 }, clock).catch(() => {});
+    await waitForDelivery(fax, "o1", { maxWait: 200_000, pollInterval: 10_000 }, clock).catch(
+      () => {},
+    );
 
     expect(clock.sleeps.slice(0, 5)).toEqual([10_000, 15_000, 22_500, 30_000, 30_000]);
   });
@@ -166,7 +168,7 @@ describe("waitForDelivery", () => {
     script = { outbox: [queued("sending")], fax: [] };
     const controller = new AbortController();
     const reason = new Error("stop");
-    const waiting = waitForDelivery(fax, "o1", { signal: controller.signal, interval: 60_000 });
+    const waiting = waitForDelivery(fax, "o1", { signal: controller.signal, pollInterval: 60_000 });
     while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 1));
     controller.abort(reason);
     await expect(waiting).rejects.toBe(reason);
@@ -183,9 +185,9 @@ describe("waitForDelivery", () => {
   });
 
   it.each([
-    ["timeout", { timeout: 0 }],
-    ["interval", { interval: -1 }],
-    ["interval", { interval: Number.NaN }],
+    ["maxWait", { maxWait: 0 }],
+    ["pollInterval", { pollInterval: -1 }],
+    ["pollInterval", { pollInterval: Number.NaN }],
   ])("refuses a bad %s", async (field, options) => {
     const error = await waitForDelivery(fax, "o1", options).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);

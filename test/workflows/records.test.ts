@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FaxPlus, ValidationError } from "../../src/index.js";
-import {
-  iterateFaxes,
-  listFaxPage as listFaxes,
-  type ListFaxesQuery,
-} from "../../src/workflows/records.js";
+import { iterateFaxes, listFaxPage, type ListFaxesQuery } from "../../src/workflows/records.js";
 import type { Fax } from "../../generated/types.js";
 import { startServer, type SeenRequest, type Reply, type TestServer } from "../support/server.js";
 
@@ -86,22 +82,29 @@ async function all(query?: ListFaxesQuery): Promise<string[]> {
   return seen;
 }
 
-describe("listFaxes", () => {
+describe("listFaxPage", () => {
   it("reads the SDK 3.0.4 shape {data: {records}}", async () => {
     answer = () => ({ json: { data: { records: store.slice(0, 2) } } });
 
-    const page = await listFaxes(fax);
+    const page = await listFaxPage(fax);
 
     expect(ids(page.records)).toEqual(["r1", "r2"]);
-    expect(page.hasMore).toBeUndefined();
+    // The shape does not say whether more follow: a non-empty page may have a next one.
+    expect(page.hasMore).toBe(true);
     expect(page).not.toHaveProperty("nextOffset");
     expect(server.requests[0]).toMatchObject({ method: "GET", path: "/accounts/self/faxes" });
+  });
+
+  it("in the SDK 3.0.4 shape, hasMore is false for a page shorter than its limit", async () => {
+    answer = () => ({ json: { data: { records: store.slice(0, 2) } } });
+    expect((await listFaxPage(fax, { limit: 5 })).hasMore).toBe(false);
+    expect((await listFaxPage(fax, { limit: 2 })).hasMore).toBe(true);
   });
 
   it("reads the newer top-level shape with has_more and next_offset", async () => {
     answer = newContract(store);
 
-    const page = await listFaxes(fax, { limit: 2 });
+    const page = await listFaxPage(fax, { limit: 2 });
 
     expect(ids(page.records)).toEqual(["r1", "r2"]);
     expect(page.hasMore).toBe(true);
@@ -111,7 +114,7 @@ describe("listFaxes", () => {
   it("leaves nextOffset out when next_offset is null", async () => {
     answer = newContract(store);
 
-    const page = await listFaxes(fax, { limit: 5 });
+    const page = await listFaxPage(fax, { limit: 5 });
 
     expect(page.hasMore).toBe(false);
     expect(page).not.toHaveProperty("nextOffset");
@@ -119,13 +122,13 @@ describe("listFaxes", () => {
 
   it("returns no records for an empty body", async () => {
     answer = () => ({ json: {} });
-    expect(await listFaxes(fax)).toEqual({ records: [], hasMore: undefined });
+    expect(await listFaxPage(fax)).toEqual({ records: [], hasMore: false });
   });
 
   it("sends the query", async () => {
     answer = () => ({ json: { data: { records: [] } } });
 
-    await listFaxes(fax, { category: "inbox", before: "2026-11-20 10:00:00", limit: 10 });
+    await listFaxPage(fax, { category: "inbox", before: "2026-11-20 10:00:00", limit: 10 });
 
     expect(queries()).toEqual(["category=inbox&before=2026-11-20 10:00:00&limit=10"]);
   });
@@ -138,7 +141,7 @@ describe("listFaxes", () => {
     ["an unknown category", { category: "trash" }, "query.category"],
     ["an unknown parameter", { sort_by: "date" }, "sort_by"],
   ])("refuses %s before sending", async (_, query, field) => {
-    const error = await listFaxes(fax, query as ListFaxesQuery).catch((e: unknown) => e);
+    const error = await listFaxPage(fax, query as ListFaxesQuery).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).field).toBe(field);
     expect(server.requests).toHaveLength(0);

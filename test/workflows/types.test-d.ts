@@ -48,8 +48,8 @@ describe("helper payload types come from the spec", () => {
   });
 
   it("rejects a string where is_read is boolean", () => {
-    // @ts-expect-error: isRead is a boolean
-    void fax.bulkUpdateFaxes(["a"], { isRead: "yes" });
+    // @ts-expect-error: is_read is a boolean
+    void fax.updateFaxesInBatches(["a"], { is_read: "yes" });
     void fax.api.PUT("/accounts/{user_id}/faxes", {
       params: { path: { user_id: "self" } },
       // @ts-expect-error: is_read is a boolean in the raw client too
@@ -67,7 +67,7 @@ describe("helper payload types come from the spec", () => {
 
   it("bulk updates resolve to the aggregated result", () => {
     expectTypeOf(
-      fax.bulkUpdateOutbox(["a"], { comment: "" }),
+      fax.updateOutboxFaxesInBatches(["a"], { comment: "" }),
     ).resolves.toEqualTypeOf<BulkUpdateResult>();
     expectTypeOf<BulkUpdateResult["conflict"]>().toEqualTypeOf<string[]>();
     expectTypeOf<SendFaxInput["to"]>().toEqualTypeOf<string[]>();

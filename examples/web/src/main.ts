@@ -25,7 +25,7 @@ const button = element("button[type=submit]", HTMLButtonElement);
 const result = element("#result", HTMLElement);
 
 async function listInbox(): Promise<FaxRecord[]> {
-  const page = await fax.listFaxes({ category: "inbox", limit: 10 });
+  const page = await fax.listFaxPage({ category: "inbox", limit: 10 });
   return page.records;
 }
 
