@@ -47,7 +47,11 @@ describe("parseWebhook", () => {
   it("narrows the type by hook.event", () => {
     const callback = parseWebhook(sent);
     expectTypeOf(callback).toEqualTypeOf<WebhookCallback>();
-    expectTypeOf(callback.hook.event).toEqualTypeOf<"fax_sent" | "fax_received">();
+    // Every event of the spec's enum, the two confirmed ones among them.
+    expectTypeOf(callback.hook.event).toEqualTypeOf<
+      NonNullable<components["schemas"]["WebhookCallbackHook"]["event"]>
+    >();
+    expectTypeOf<"fax_sent" | "fax_received">().toMatchTypeOf<typeof callback.hook.event>();
     if (callback.hook.event === "fax_sent") {
       expectTypeOf(callback.hook.event).toEqualTypeOf<"fax_sent">();
       // @ts-expect-error: narrowed, so it cannot be fax_received here
