@@ -37,6 +37,15 @@ const HEADER =
 /** The file names a page may have in spec/pages/ (the vendor's pages come as .txt). */
 const PAGE_EXTENSIONS = [".md", ".txt", ".markdown"];
 const CORRECTIONS = "spec/corrections.overlay.yaml";
+/** At most this many results of the slow steps are kept (see `memo`). */
+const MEMO_SIZE = 64;
+/**
+ * Results of the slow pure steps (Prettier, Redocly, openapi-typescript) keyed by a hash of their
+ * whole input, for builds repeated in one process (the tests build the same description several
+ * times). A failed step is not kept.
+ * @type {Map<string, Promise<any>>}
+ */
+const memo = new Map();
 
 /**
  * @typedef {{ info(line: string): void, warn(line: string): void }} Log
@@ -97,12 +106,13 @@ export async function build({ root = REPO, log } = {}) {
     HEADER + stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false }),
     "yaml",
   );
-  await lint(root, yamlText);
+  const config = await readFile(join(root, "redocly.yaml"), "utf8").catch(() => "");
+  await cached("lint", `${config}\0${yamlText}`, () => lint(root, yamlText));
   const rules = extractRules(doc);
   /** One emitter per output: its file, its text, and Prettier's parser for it. */
   const emitted = [
     ["generated/openapi.yaml", yamlText, "yaml"],
-    ["generated/schema.ts", await emitSchema(doc), "typescript"],
+    ["generated/schema.ts", await cached("schema", yamlText, () => emitSchema(doc)), "typescript"],
     ["generated/rules.ts", emitRules(rules, extractReceivedRules(doc)), "typescript"],
     ["generated/types.ts", emitTypes(doc, rules), "typescript"],
     ["generated/operations.ts", emitOperations(doc, rules), "typescript"],
@@ -356,5 +366,18 @@ async function listFiles(root, dir, say) {
 }
 
 function format(text, parser) {
-  return prettier.format(text, { parser, printWidth: 100 });
+  return cached(`format ${parser}`, text, () => prettier.format(text, { parser, printWidth: 100 }));
+}
+
+/** `compute()`, or its result for the same step and input earlier in this process. */
+function cached(step, input, compute) {
+  const key = `${step} ${createHash("sha256").update(input).digest("hex")}`;
+  let result = memo.get(key);
+  if (!result) {
+    result = compute();
+    result.catch(() => memo.delete(key));
+    memo.set(key, result);
+    if (memo.size > MEMO_SIZE) memo.delete(memo.keys().next().value);
+  }
+  return result;
 }

@@ -44,7 +44,9 @@ export function extractRules(doc) {
       const rule = schemaRules(doc, param.schema ?? {}, cache);
       // A parameter's own example stands for its schema's (OpenAPI puts it on either).
       const example =
-        rule.pattern !== undefined && rule.example === undefined && typeof param.example === "string"
+        rule.pattern !== undefined &&
+        rule.example === undefined &&
+        typeof param.example === "string"
           ? { example: param.example }
           : {};
       params[`${param.in}.${param.name}`] = {
