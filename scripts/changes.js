@@ -3,7 +3,7 @@
 // replaces one of our fragments' schemas. How each keyword's change reads and whether it tightens
 // is one table (KEYWORDS); how much a change matters to callers is another (SEVERITY).
 import { isDeepStrictEqual } from "node:util";
-import { operationMap, resolve, schemaRefName } from "./openapi.js";
+import { operationMap, resolve } from "./openapi.js";
 import { firstDifference, show } from "./spec.js";
 
 /**
@@ -219,7 +219,7 @@ function describeType(schema, resolveRef) {
   if (schema.$ref && !resolveRef) return schema.$ref.split("/").pop();
   const s = resolveRef ? resolveRef(schema) : schema;
   if (!s) return "any";
-  if (schema.$ref) return schemaRefName(schema) ?? schema.$ref.split("/").pop();
+  if (schema.$ref) return schema.$ref.split("/").pop();
   if (typeOf(s) === "array") return `array of ${describeType(s.items, resolveRef)}`;
   return typeOf(s) ?? "any";
 }
