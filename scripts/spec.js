@@ -2,7 +2,7 @@
 // scripts/generate.js does the I/O; test/spec/ tests these on small YAML fixtures.
 import { isDeepStrictEqual } from "node:util";
 import { parse } from "yaml";
-import { METHODS, refsIn, SpecError } from "./openapi.js";
+import { METHODS, pointerPath, refsIn, SpecError } from "./openapi.js";
 
 export { SpecError };
 // A fence of three or more backticks (or tildes) opening a ```yaml METHOD PATH``` block: the
@@ -259,7 +259,7 @@ export function mergeDocuments(sources) {
     while (queue.length) {
       const node = queue.pop();
       for (const ref of refsIn(node)) {
-        const key = ref.slice(2).split("/").map(unescapePointer).join(".");
+        const key = pointerPath(ref).join(".");
         if (used.has(key)) continue;
         used.add(key);
         if (components.has(key)) queue.push(components.get(key));
@@ -330,10 +330,6 @@ export function show(value) {
   if (value === undefined) return "absent";
   const text = JSON.stringify(value);
   return text.length > 200 ? `${text.slice(0, 197)}...` : text;
-}
-
-function unescapePointer(key) {
-  return key.replace(/~1/g, "/").replace(/~0/g, "~");
 }
 
 function splitKey(key) {
