@@ -280,7 +280,7 @@ export const updateUser: Operation<T.UpdateUserParams, void> = /* @__PURE__ */ o
 /**
  * Upload a file: `POST /accounts/{user_id}/files`.
  *
- * Uploads one document as a multipart form with a single part named `fax_file`; give the part a file name with an extension and the file's own MIME type. Accepted inputs are DOC, DOCX, PDF, TXT, RTF, JPG, PNG, TIFF, XLS and XLSX; a fax takes at most 10 files and 30 MB in total. Pass the returned `path` in the `files` list of sendFax. (Permitted scopes: **fax:all:edit**, **fax:file:edit**; fax:file:edit is missing from the published scope list, so it is unconfirmed)
+ * Uploads one document as a multipart form with a single part named `fax_file`; give the part a file name with an extension and the file's own MIME type. Accepted inputs are DOC, DOCX, PDF, TXT, RTF, JPG, PNG, TIFF, XLS and XLSX (`x-accepted-formats` on the part); a fax takes at most 10 files and 150 MB in total (an older copy of the same page said 30 MB; which is current is unconfirmed, 150 MB being the newer reading). Pass the returned `path` in the `files` list of sendFax. (Permitted scopes: **fax:all:edit**, **fax:file:edit**; fax:file:edit is missing from the published scope list, so it is unconfirmed)
  *
  * @throws ValidationError before sending when a parameter breaks the spec's rules; ApiError (by status) for a non-2xx answer; ConnectionError / TimeoutError when no answer came.
  */

@@ -108,7 +108,7 @@ export interface paths {
     put?: never;
     /**
      * Upload a file
-     * @description Uploads one document as a multipart form with a single part named `fax_file`; give the part a file name with an extension and the file's own MIME type. Accepted inputs are DOC, DOCX, PDF, TXT, RTF, JPG, PNG, TIFF, XLS and XLSX; a fax takes at most 10 files and 30 MB in total. Pass the returned `path` in the `files` list of sendFax. (Permitted scopes: **fax:all:edit**, **fax:file:edit**; fax:file:edit is missing from the published scope list, so it is unconfirmed)
+     * @description Uploads one document as a multipart form with a single part named `fax_file`; give the part a file name with an extension and the file's own MIME type. Accepted inputs are DOC, DOCX, PDF, TXT, RTF, JPG, PNG, TIFF, XLS and XLSX (`x-accepted-formats` on the part); a fax takes at most 10 files and 150 MB in total (an older copy of the same page said 30 MB; which is current is unconfirmed, 150 MB being the newer reading). Pass the returned `path` in the `files` list of sendFax. (Permitted scopes: **fax:all:edit**, **fax:file:edit**; fax:file:edit is missing from the published scope list, so it is unconfirmed)
      */
     post: operations["uploadFile"];
     delete?: never;
@@ -701,7 +701,7 @@ export interface components {
     FaxFileUpload: {
       /**
        * Format: binary
-       * @description The document, with its file name and MIME type.
+       * @description The document, with its file name and MIME type. `x-accepted-formats` lists the formats the API converts (DOC, DOCX, PDF, TXT, RTF, JPG, PNG, TIFF, XLS, XLSX, from concepts/fax) with the usual MIME type of each; `jpeg` and `tif` are the same formats under their other common extensions (inferred).
        */
       fax_file: Blob;
     };
@@ -977,14 +977,20 @@ export interface components {
     /** @description Changes to an account. Every field is optional; nested objects keep their own required fields. */
     PayloadAccountModification: {
       account_data?: components["schemas"]["AccountData"];
-      /** @description Email address. */
+      /**
+       * @description Email address.
+       * @example jane.doe@example.com
+       */
       email?: string;
       /** @description Family name. */
       lastname?: string;
       /** @description Given name. */
       name?: string;
       notifications?: components["schemas"]["AccountNotifications"];
-      /** @description Phone number. */
+      /**
+       * @description Phone number.
+       * @example +14155550123
+       */
       phone?: string;
       /** @description Path of the avatar image. */
       profile_image?: string;
@@ -1079,6 +1085,7 @@ export interface components {
       /**
        * Format: faxplus-datetime
        * @description Date when to send the fax. Format: **YYYY-MM-DD HH:mm:ss +HHMM**
+       * @example 2026-12-24 09:30:00 +0000
        */
       send_time?: string;
       /** @description List of fax destination numbers */
@@ -1136,7 +1143,7 @@ export interface components {
        */
       target: string;
     };
-    /** @description JSON body that Fax.Plus POSTs to a webhook's target URL (not an endpoint of this API). `fax_received` and `fax_sent` share this shape. If `hook.id` differs from `data.id`, the event belongs to a retry attempt. The SDK makes both parts optional while the newer documentation marks them required, so they are modelled as optional. */
+    /** @description JSON body that Fax.Plus POSTs to a webhook's target URL (not an endpoint of this API). `fax_received` and `fax_sent` share this shape; the payload of `fax_page_received` is undocumented (unconfirmed). If `hook.id` differs from `data.id`, the event belongs to a retry attempt. The SDK makes both parts optional while the newer documentation marks them required, so they are modelled as optional. */
     WebhookCallback: {
       data?: components["schemas"]["WebhookCallbackData"];
       hook?: components["schemas"]["WebhookCallbackHook"];
@@ -1176,10 +1183,10 @@ export interface components {
     /** @description The webhook and the event that fired it. All fields are optional because the SDK and the documentation disagree on which are required. */
     WebhookCallbackHook: {
       /**
-       * @description Name of the event.
+       * @description Name of the event. `fax_page_received` is documented as an event (concepts/webhook, December 2026) but its payload is not, so a callback for it may not have the fields below (unconfirmed).
        * @enum {string}
        */
-      event?: "fax_sent" | "fax_received";
+      event?: "fax_sent" | "fax_received" | "fax_page_received";
       /**
        * @description When the event happened, in UTC. Format: **YYYY-MM-DD HH:mm:ss**
        * @example 2017-09-24 06:43:04
@@ -1194,7 +1201,7 @@ export interface components {
       target?: string;
     };
     /**
-     * @description Event a webhook fires on. `fax_received` and `fax_sent` are confirmed by the SDK. `fax_page_received` (one call per received page; needs fax streaming, enabled on request) appears only in the newer documentation and is unconfirmed, as is its payload.
+     * @description Event a webhook fires on. `fax_received` and `fax_sent` are confirmed by the SDK. `fax_page_received` (one call per received page; only for accounts with fax streaming, enabled on request) is listed by the newer documentation (concepts/webhook); its payload is not documented (unconfirmed).
      * @enum {string}
      */
     WebhookEventType: "fax_received" | "fax_sent" | "fax_page_received";

@@ -244,7 +244,7 @@ export type SlackNotificationMode = Schema<"SlackNotificationMode">;
  */
 export interface Webhook extends Schema<"Webhook"> {}
 /**
- * JSON body that Fax.Plus POSTs to a webhook's target URL (not an endpoint of this API). `fax_received` and `fax_sent` share this shape. If `hook.id` differs from `data.id`, the event belongs to a retry attempt. The SDK makes both parts optional while the newer documentation marks them required, so they are modelled as optional.
+ * JSON body that Fax.Plus POSTs to a webhook's target URL (not an endpoint of this API). `fax_received` and `fax_sent` share this shape; the payload of `fax_page_received` is undocumented (unconfirmed). If `hook.id` differs from `data.id`, the event belongs to a retry attempt. The SDK makes both parts optional while the newer documentation marks them required, so they are modelled as optional.
  */
 export interface WebhookCallback extends Schema<"WebhookCallback"> {}
 /**
@@ -256,7 +256,7 @@ export interface WebhookCallbackData extends Schema<"WebhookCallbackData"> {}
  */
 export interface WebhookCallbackHook extends Schema<"WebhookCallbackHook"> {}
 /**
- * Event a webhook fires on. `fax_received` and `fax_sent` are confirmed by the SDK. `fax_page_received` (one call per received page; needs fax streaming, enabled on request) appears only in the newer documentation and is unconfirmed, as is its payload.
+ * Event a webhook fires on. `fax_received` and `fax_sent` are confirmed by the SDK. `fax_page_received` (one call per received page; only for accounts with fax streaming, enabled on request) is listed by the newer documentation (concepts/webhook); its payload is not documented (unconfirmed).
  */
 export type WebhookEventType = Schema<"WebhookEventType">;
 /**

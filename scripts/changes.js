@@ -1,20 +1,108 @@
 // What a regeneration changes for SDK users: the API-surface report that `npm run generate`
 // prints and writes to generated/CHANGES.md, and the per-schema report printed when a vendor page
-// replaces one of our fragments' schemas.
+// replaces one of our fragments' schemas. How each keyword's change reads and whether it tightens
+// is one table (KEYWORDS); how much a change matters to callers is another (SEVERITY).
 import { isDeepStrictEqual } from "node:util";
+import { operationMap, resolve } from "./openapi.js";
 import { firstDifference, show } from "./spec.js";
-
-const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-/** Limits whose larger value lets more through. */
-const UPPER = ["maxLength", "maxItems", "maximum", "maxProperties"];
-/** Limits whose smaller value lets more through. */
-const LOWER = ["minLength", "minItems", "minimum", "minProperties"];
 
 /**
  * @typedef {"breaking" | "review" | "change"} Severity
  * @typedef {{ where: string, text: string, kind: string, tightened?: boolean }} Change
  * @typedef {{ scope: string, where: string, text: string, severity: Severity }} Entry
+ * @typedef {{ text: string, tightened?: boolean }} Found
+ * @typedef {{ key: string, kind: string, changes: (a: any, b: any) => Found[] }} KeywordRule
  */
+
+/** `format` added / removed / changed, with whether the new value lets less through. */
+const valueRule = (key, kind, tightened) => ({
+  key,
+  kind,
+  changes: (a, b) =>
+    a === b
+      ? []
+      : [
+          {
+            text:
+              a === undefined
+                ? `${key} ${code(b)} added`
+                : b === undefined
+                  ? `${key} ${code(a)} removed`
+                  : `${key} ${code(a)} → ${code(b)}`,
+            ...withTightened(tightened(a, b)),
+          },
+        ],
+});
+/** A limit whose larger value lets more through (`maxLength`), or whose smaller does. */
+const limitRule = (key, upper) =>
+  valueRule(key, "limit", (a, b) =>
+    b === undefined ? false : a === undefined ? true : upper ? b < a : b > a,
+  );
+/** A flag (`uniqueItems`): on tightens. */
+const flagRule = (key) => ({
+  key,
+  kind: "limit",
+  changes: (a, b) =>
+    !a === !b ? [] : [{ text: `${key} ${code(!!a)} → ${code(!!b)}`, tightened: !!b }],
+});
+
+/**
+ * The JSON Schema keywords the report compares, in the order it reports them, each with how its
+ * change reads and whether it tightens (lets less through). `undefined` means "neither, review".
+ * @type {KeywordRule[]}
+ */
+const KEYWORDS = [
+  {
+    key: "nullable",
+    kind: "nullable",
+    changes: (a, b) =>
+      !a === !b ? [] : [{ text: b ? "may now be null" : "may no longer be null", tightened: !b }],
+  },
+  valueRule("format", "format", (a, b) => b !== undefined),
+  // A pattern changed for another is neither tighter nor looser: a person reviews it.
+  valueRule("pattern", "pattern", (a, b) =>
+    a === undefined || b === undefined ? b !== undefined : undefined,
+  ),
+  {
+    key: "enum",
+    kind: "enum",
+    changes: (a, b) => {
+      if (!a && !b) return [];
+      if (!a) return [{ text: `now limited to ${b.map(code).join(", ")}`, tightened: true }];
+      if (!b) return [{ text: `no longer limited to ${a.map(code).join(", ")}`, tightened: false }];
+      const removed = a.filter((v) => !b.some((w) => isDeepStrictEqual(v, w)));
+      const added = b.filter((v) => !a.some((w) => isDeepStrictEqual(v, w)));
+      return [
+        ...(removed.length
+          ? [{ text: `enum values removed: ${removed.map(code).join(", ")}`, tightened: true }]
+          : []),
+        ...(added.length
+          ? [{ text: `enum values added: ${added.map(code).join(", ")}`, tightened: false }]
+          : []),
+      ];
+    },
+  },
+  ...["maxLength", "maxItems", "maximum", "maxProperties"].map((key) => limitRule(key, true)),
+  ...["minLength", "minItems", "minimum", "minProperties"].map((key) => limitRule(key, false)),
+  ...["exclusiveMinimum", "exclusiveMaximum", "uniqueItems"].map(flagRule),
+];
+
+/**
+ * How much a change matters to callers, by kind: `always` whichever side it is on; otherwise by
+ * side and by whether it tightened. Requests: a tightening refuses what worked. Responses (callers'
+ * code reads them): a field that may now be missing or null, or an enum value their code has never
+ * seen, breaks it; `ignored` kinds do not matter to a reader at all.
+ */
+const SEVERITY = {
+  always: {
+    type: "breaking",
+    "field-removed": "breaking",
+    pattern: "review",
+    composition: "review",
+  },
+  responseLooseningBreaks: new Set(["required", "nullable", "enum"]),
+  responseIgnored: new Set(["limit", "format", "pattern", "additional"]),
+};
 
 /**
  * The differences between two schemas, field by field. `$ref`s are followed with `resolveA` /
@@ -25,105 +113,72 @@ const LOWER = ["minLength", "minItems", "minimum", "minProperties"];
  * @returns {Change[]}
  */
 export function compareSchemas(a, b, options = {}, where = "", stack = []) {
-  const out = [];
   const ra = options.resolveA ? options.resolveA(a) : a;
   const rb = options.resolveB ? options.resolveB(b) : b;
-  if (!ra || !rb || typeof ra !== "object" || typeof rb !== "object") return out;
+  if (!ra || !rb || typeof ra !== "object" || typeof rb !== "object") return [];
   const pair = `${a?.$ref ?? ""}|${b?.$ref ?? ""}`;
-  if (pair !== "|" && stack.includes(pair)) return out; // a recursive schema: compared already
+  if (pair !== "|" && stack.includes(pair)) return []; // a recursive schema: compared already
   const next = pair === "|" ? stack : [...stack, pair];
-  const push = (kind, text, extra = {}) => out.push({ where, kind, text, ...extra });
-
   if (!options.resolveA && (ra.$ref || rb.$ref)) {
-    if (ra.$ref !== rb.$ref) push("type", `${code(describeType(ra))} → ${code(describeType(rb))}`);
-    return out;
+    if (ra.$ref === rb.$ref) return [];
+    return [{ where, kind: "type", text: `${code(describeType(ra))} → ${code(describeType(rb))}` }];
   }
-  const typeA = typeOf(ra);
-  const typeB = typeOf(rb);
-  if (typeA !== typeB) {
-    push("type", `type ${code(typeA ?? "any")} → ${code(typeB ?? "any")}`);
-    return out;
+  if (typeOf(ra) !== typeOf(rb)) {
+    const text = `type ${code(typeOf(ra) ?? "any")} → ${code(typeOf(rb) ?? "any")}`;
+    return [{ where, kind: "type", text }];
   }
-  if (!ra.nullable !== !rb.nullable) {
-    push("nullable", rb.nullable ? "may now be null" : "may no longer be null", {
-      tightened: !rb.nullable,
-    });
+  const out = [];
+  for (const { key, kind, changes } of KEYWORDS) {
+    for (const found of changes(ra[key], rb[key])) out.push({ where, kind, ...found });
   }
-  if (ra.format !== rb.format) {
-    const text =
-      ra.format === undefined
-        ? `format ${code(rb.format)} added`
-        : rb.format === undefined
-          ? `format ${code(ra.format)} removed`
-          : `format ${code(ra.format)} → ${code(rb.format)}`;
-    push("format", text, { tightened: rb.format !== undefined });
+  out.push(...compareProperties(ra, rb, options, where, next));
+  const apA = ra.additionalProperties;
+  const apB = rb.additionalProperties;
+  if ((apA === false) !== (apB === false)) {
+    const text = apB === false ? "unknown fields now refused" : "unknown fields now allowed";
+    out.push({ where, kind: "additional", text, tightened: apB === false });
+  } else if (apA && apB && typeof apA === "object" && typeof apB === "object") {
+    out.push(...compareSchemas(apA, apB, options, `${where}{*}`, next));
   }
-  if (ra.pattern !== rb.pattern) {
-    const text =
-      ra.pattern === undefined
-        ? `pattern ${code(rb.pattern)} added`
-        : rb.pattern === undefined
-          ? `pattern ${code(ra.pattern)} removed`
-          : `pattern ${code(ra.pattern)} → ${code(rb.pattern)}`;
-    push("pattern", text, {
-      ...(ra.pattern === undefined || rb.pattern === undefined
-        ? { tightened: rb.pattern !== undefined }
-        : {}),
-    });
+  if (ra.items && rb.items) {
+    out.push(...compareSchemas(ra.items, rb.items, options, `${where}[]`, next));
   }
-  if (ra.enum || rb.enum) {
-    const before = ra.enum ?? [];
-    const after = rb.enum ?? [];
-    const added = after.filter((v) => !before.some((w) => isDeepStrictEqual(v, w)));
-    const removed = before.filter((v) => !after.some((w) => isDeepStrictEqual(v, w)));
-    if (!ra.enum) push("enum", `now limited to ${after.map(code).join(", ")}`, { tightened: true });
-    else if (!rb.enum)
-      push("enum", `no longer limited to ${before.map(code).join(", ")}`, { tightened: false });
-    else {
-      if (removed.length)
-        push("enum", `enum values removed: ${removed.map(code).join(", ")}`, { tightened: true });
-      if (added.length)
-        push("enum", `enum values added: ${added.map(code).join(", ")}`, { tightened: false });
+  for (const key of ["allOf", "anyOf", "oneOf"]) {
+    const listA = ra[key] ?? [];
+    const listB = rb[key] ?? [];
+    if (listA.length !== listB.length) {
+      out.push({
+        where,
+        kind: "composition",
+        text: `${key}: ${listA.length} → ${listB.length} schemas`,
+      });
+    } else {
+      listA.forEach((s, i) =>
+        out.push(...compareSchemas(s, listB[i], options, `${where}.${key}[${i}]`, next)),
+      );
     }
   }
-  for (const key of [...UPPER, ...LOWER]) {
-    if (ra[key] === rb[key]) continue;
-    const upper = UPPER.includes(key);
-    const tightened =
-      rb[key] === undefined
-        ? false
-        : ra[key] === undefined
-          ? true
-          : upper
-            ? rb[key] < ra[key]
-            : rb[key] > ra[key];
-    const text =
-      ra[key] === undefined
-        ? `${key} ${code(rb[key])} added`
-        : rb[key] === undefined
-          ? `${key} ${code(ra[key])} removed`
-          : `${key} ${code(ra[key])} → ${code(rb[key])}`;
-    push("limit", text, { tightened });
-  }
-  for (const key of ["exclusiveMinimum", "exclusiveMaximum", "uniqueItems"]) {
-    if (!ra[key] !== !rb[key]) {
-      push("limit", `${key} ${code(!!ra[key])} → ${code(!!rb[key])}`, { tightened: !!rb[key] });
-    }
-  }
+  return out;
+}
+
+/** Fields added, removed, newly (not) required, and the changes inside the fields both have. */
+function compareProperties(ra, rb, options, where, stack) {
+  const out = [];
   const reqA = new Set(Array.isArray(ra.required) ? ra.required : []);
   const reqB = new Set(Array.isArray(rb.required) ? rb.required : []);
   const propsA = ra.properties ?? {};
   const propsB = rb.properties ?? {};
   const field = (name) => (where ? `${where}.${name}` : name);
   for (const name of Object.keys(propsB)) {
-    if (!(name in propsA)) {
-      out.push({
-        where: field(name),
-        kind: "field-added",
-        text: `field added (${code(describeType(propsB[name], options.resolveB))}, ${reqB.has(name) ? "required" : "optional"})`,
-        tightened: reqB.has(name),
-      });
-    }
+    if (name in propsA) continue;
+    const type = code(describeType(propsB[name], options.resolveB));
+    const required = reqB.has(name);
+    out.push({
+      where: field(name),
+      kind: "field-added",
+      text: `field added (${type}, ${required ? "required" : "optional"})`,
+      tightened: required,
+    });
   }
   for (const name of Object.keys(propsA)) {
     if (!(name in propsB))
@@ -131,44 +186,18 @@ export function compareSchemas(a, b, options = {}, where = "", stack = []) {
   }
   for (const name of Object.keys(propsA)) {
     if (!(name in propsB)) continue;
-    if (reqB.has(name) && !reqA.has(name)) {
-      out.push({ where: field(name), kind: "required", text: "now required", tightened: true });
-    } else if (reqA.has(name) && !reqB.has(name)) {
-      out.push({
-        where: field(name),
-        kind: "required",
-        text: "no longer required",
-        tightened: false,
-      });
+    if (reqB.has(name) !== reqA.has(name)) {
+      const now = reqB.has(name);
+      const text = now ? "now required" : "no longer required";
+      out.push({ where: field(name), kind: "required", text, tightened: now });
     }
-    out.push(...compareSchemas(propsA[name], propsB[name], options, field(name), next));
-  }
-  const apA = ra.additionalProperties;
-  const apB = rb.additionalProperties;
-  if ((apA === false) !== (apB === false)) {
-    push(
-      "additional",
-      apB === false ? "unknown fields now refused" : "unknown fields now allowed",
-      {
-        tightened: apB === false,
-      },
-    );
-  } else if (apA && apB && typeof apA === "object" && typeof apB === "object") {
-    out.push(...compareSchemas(apA, apB, options, `${where}{*}`, next));
-  }
-  if (ra.items && rb.items)
-    out.push(...compareSchemas(ra.items, rb.items, options, `${where}[]`, next));
-  for (const key of ["allOf", "anyOf", "oneOf"]) {
-    const listA = ra[key] ?? [];
-    const listB = rb[key] ?? [];
-    if (listA.length !== listB.length)
-      push("composition", `${key}: ${listA.length} → ${listB.length} schemas`);
-    else
-      listA.forEach((s, i) =>
-        out.push(...compareSchemas(s, listB[i], options, `${where}.${key}[${i}]`, next)),
-      );
+    out.push(...compareSchemas(propsA[name], propsB[name], options, field(name), stack));
   }
   return out;
+}
+
+function withTightened(tightened) {
+  return tightened === undefined ? {} : { tightened };
 }
 
 /** A value as a Markdown code span (readable on the terminal too). */
@@ -185,31 +214,26 @@ function typeOf(schema) {
   return undefined;
 }
 
-function describeType(schema, resolve) {
+function describeType(schema, resolveRef) {
   if (!schema) return "any";
-  if (schema.$ref && !resolve) return schema.$ref.split("/").pop();
-  const s = resolve ? resolve(schema) : schema;
+  if (schema.$ref && !resolveRef) return schema.$ref.split("/").pop();
+  const s = resolveRef ? resolveRef(schema) : schema;
   if (!s) return "any";
   if (schema.$ref) return schema.$ref.split("/").pop();
-  if (typeOf(s) === "array") return `array of ${describeType(s.items, resolve)}`;
+  if (typeOf(s) === "array") return `array of ${describeType(s.items, resolveRef)}`;
   return typeOf(s) ?? "any";
 }
 
 /**
- * How a request or response change affects callers.
+ * How a request or response change affects callers (the SEVERITY table).
  * @param {"request" | "response"} side
  * @param {Change} change
  * @returns {Severity}
  */
-export function severity(side, change) {
-  const { kind, tightened } = change;
-  if (kind === "type" || kind === "field-removed") return "breaking";
-  if (kind === "pattern" || kind === "composition") return "review";
+export function severity(side, { kind, tightened }) {
+  if (SEVERITY.always[kind]) return SEVERITY.always[kind];
   if (side === "request") return tightened ? "breaking" : "change";
-  // Responses: callers' code reads them. A field that may now be missing or null, or an enum
-  // value their code has never seen, breaks it; a new field or a narrower value does not.
-  if (kind === "required" || kind === "nullable") return tightened ? "change" : "breaking";
-  if (kind === "enum") return tightened ? "change" : "breaking";
+  if (SEVERITY.responseLooseningBreaks.has(kind)) return tightened ? "change" : "breaking";
   return "change";
 }
 
@@ -248,182 +272,141 @@ export function describeComponentChange(key, before, after) {
  * @returns {Entry[]}
  */
 export function diffSurface(before, after) {
+  const opsA = operationMap(before);
+  const opsB = operationMap(after);
+  const options = { resolveA: (s) => resolve(before, s), resolveB: (s) => resolve(after, s) };
   const entries = [];
-  const opsA = operations(before);
-  const opsB = operations(after);
-  const resolveA = resolver(before);
-  const resolveB = resolver(after);
-  const options = { resolveA, resolveB };
   for (const [key, op] of opsB) {
-    if (!opsA.has(key))
-      entries.push({
-        scope: "Operations",
-        where: "",
-        text: `added: ${op.operationId} (${key})`,
-        severity: "change",
-      });
+    if (!opsA.has(key)) {
+      const text = `added: ${op.operationId} (${key})`;
+      entries.push({ scope: "Operations", where: "", text, severity: "change" });
+    }
   }
   for (const [key, op] of opsA) {
-    if (!opsB.has(key))
-      entries.push({
-        scope: "Operations",
-        where: "",
-        text: `removed: ${op.operationId} (${key})`,
-        severity: "breaking",
-      });
+    if (!opsB.has(key)) {
+      const text = `removed: ${op.operationId} (${key})`;
+      entries.push({ scope: "Operations", where: "", text, severity: "breaking" });
+    }
   }
   for (const [key, b] of opsB) {
     const a = opsA.get(key);
     if (!a) continue;
     const scope = `${b.operationId} (${key})`;
-    const add = (side, where, change) => {
-      const word =
-        side !== "request" || change.kind === "field-added" || change.kind === "required"
-          ? ""
-          : change.tightened === true
-            ? " (tightened)"
-            : change.tightened === false
-              ? " (loosened)"
-              : "";
-      const path = change.where
-        ? change.where.startsWith("[")
-          ? change.where
-          : `.${change.where}`
-        : "";
-      entries.push({
-        scope,
-        where: `${where}${path}`,
-        text: `${change.text}${word}`,
-        severity: severity(side, change),
-      });
+    const report = {
+      /** @param {string} where @param {string} text @param {Severity} severity */
+      add: (where, text, severity) => entries.push({ scope, where, text, severity }),
+      /** @param {"request" | "response"} side @param {string} where @param {Change} change */
+      change: (side, where, change) => entries.push(schemaEntry(scope, side, where, change)),
     };
     if (a.operationId !== b.operationId) {
-      entries.push({
-        scope,
-        where: "",
-        text: `operationId ${a.operationId} → ${b.operationId} (the SDK method name may change)`,
-        severity: "breaking",
-      });
+      const text = `operationId ${a.operationId} → ${b.operationId} (the SDK method name may change)`;
+      report.add("", text, "breaking");
     }
-    // Parameters
-    const paramsA = params(a, resolveA);
-    const paramsB = params(b, resolveB);
-    for (const [name, p] of paramsB) {
-      if (!paramsA.has(name)) {
-        entries.push({
-          scope,
-          where: name,
-          text: `parameter added (${p.required ? "required" : "optional"})`,
-          severity: p.required ? "breaking" : "change",
-        });
-      }
-    }
-    for (const name of paramsA.keys()) {
-      if (!paramsB.has(name))
-        entries.push({ scope, where: name, text: "parameter removed", severity: "breaking" });
-    }
-    for (const [name, pa] of paramsA) {
-      const pb = paramsB.get(name);
-      if (!pb) continue;
-      if (!pa.required && pb.required)
-        entries.push({ scope, where: name, text: "now required", severity: "breaking" });
-      if (pa.required && !pb.required)
-        entries.push({ scope, where: name, text: "no longer required", severity: "change" });
-      for (const change of compareSchemas(pa.schema ?? {}, pb.schema ?? {}, options))
-        add("request", name, change);
-    }
-    // Request body
-    const bodyA = a.requestBody && resolveA(a.requestBody);
-    const bodyB = b.requestBody && resolveB(b.requestBody);
-    if (!bodyA !== !bodyB) {
-      entries.push({
-        scope,
-        where: "body",
-        text: bodyB ? "request body added" : "request body removed",
-        severity: bodyB?.required || !bodyB ? "breaking" : "change",
-      });
-    } else if (bodyA && bodyB) {
-      if (!bodyA.required && bodyB.required)
-        entries.push({ scope, where: "body", text: "now required", severity: "breaking" });
-      for (const media of union(bodyA.content, bodyB.content)) {
-        const sa = bodyA.content?.[media]?.schema;
-        const sb = bodyB.content?.[media]?.schema;
-        if (!sa !== !sb) {
-          entries.push({
-            scope,
-            where: "body",
-            text: `${media} ${sb ? "now accepted" : "no longer accepted"}`,
-            severity: sb ? "change" : "breaking",
-          });
-        } else if (sa && sb) {
-          for (const change of compareSchemas(sa, sb, options))
-            add("request", bodyWhere(media, bodyB), change);
-        }
-      }
-    }
-    // Responses
-    for (const status of union(a.responses, b.responses)) {
-      const resA = a.responses?.[status] && resolveA(a.responses[status]);
-      const resB = b.responses?.[status] && resolveB(b.responses[status]);
-      if (!resA !== !resB) {
-        entries.push({
-          scope,
-          where: `response ${status}`,
-          text: resB ? "declared" : "no longer declared",
-          severity: "change",
-        });
-        continue;
-      }
-      for (const media of union(resA.content, resB.content)) {
-        const sa = resA.content?.[media]?.schema;
-        const sb = resB.content?.[media]?.schema;
-        if (sa && sb) {
-          for (const change of compareSchemas(sa, sb, options)) {
-            if (
-              change.kind === "limit" ||
-              change.kind === "format" ||
-              change.kind === "pattern" ||
-              change.kind === "additional"
-            )
-              continue;
-            add("response", `response ${status}`, change);
-          }
-        } else if (sa || sb) {
-          entries.push({
-            scope,
-            where: `response ${status}`,
-            text: `${media} ${sb ? "added" : "removed"}`,
-            severity: sb ? "change" : "breaking",
-          });
-        }
-      }
-    }
+    diffParameters(a, b, options, report);
+    diffBody(a, b, options, report);
+    diffResponses(a, b, options, report);
   }
   // Grouped by operation ("Operations" first), in the order found within each.
-  const scopes = [...new Set(entries.map((e) => e.scope))].sort((a, b) =>
-    a === "Operations" ? -1 : b === "Operations" ? 1 : a < b ? -1 : a > b ? 1 : 0,
+  const scopes = [...new Set(entries.map((e) => e.scope))].sort((x, y) =>
+    x === "Operations" ? -1 : y === "Operations" ? 1 : x < y ? -1 : x > y ? 1 : 0,
   );
   return scopes.flatMap((scope) => entries.filter((e) => e.scope === scope));
 }
 
-function bodyWhere(media, body) {
-  return Object.keys(body.content ?? {}).length > 1 ? `body (${media})` : "body";
+/** One change inside a schema as a report entry, with its tightened / loosened word. */
+function schemaEntry(scope, side, where, change) {
+  const word =
+    side !== "request" || change.kind === "field-added" || change.kind === "required"
+      ? ""
+      : change.tightened === true
+        ? " (tightened)"
+        : change.tightened === false
+          ? " (loosened)"
+          : "";
+  const path = change.where
+    ? change.where.startsWith("[")
+      ? change.where
+      : `.${change.where}`
+    : "";
+  return {
+    scope,
+    where: `${where}${path}`,
+    text: `${change.text}${word}`,
+    severity: severity(side, change),
+  };
 }
 
-function operations(doc) {
-  const map = new Map();
-  for (const [path, item] of Object.entries(doc?.paths ?? {})) {
-    for (const method of METHODS) {
-      if (item?.[method]) map.set(`${method.toUpperCase()} ${path}`, item[method]);
+function diffParameters(a, b, options, report) {
+  const paramsA = params(a, options.resolveA);
+  const paramsB = params(b, options.resolveB);
+  for (const [name, p] of paramsB) {
+    if (paramsA.has(name)) continue;
+    const text = `parameter added (${p.required ? "required" : "optional"})`;
+    report.add(name, text, p.required ? "breaking" : "change");
+  }
+  for (const name of paramsA.keys()) {
+    if (!paramsB.has(name)) report.add(name, "parameter removed", "breaking");
+  }
+  for (const [name, pa] of paramsA) {
+    const pb = paramsB.get(name);
+    if (!pb) continue;
+    if (!pa.required && pb.required) report.add(name, "now required", "breaking");
+    if (pa.required && !pb.required) report.add(name, "no longer required", "change");
+    for (const change of compareSchemas(pa.schema ?? {}, pb.schema ?? {}, options))
+      report.change("request", name, change);
+  }
+}
+
+function diffBody(a, b, options, report) {
+  const bodyA = a.requestBody && options.resolveA(a.requestBody);
+  const bodyB = b.requestBody && options.resolveB(b.requestBody);
+  if (!bodyA !== !bodyB) {
+    const text = bodyB ? "request body added" : "request body removed";
+    report.add("body", text, bodyB?.required || !bodyB ? "breaking" : "change");
+    return;
+  }
+  if (!bodyA || !bodyB) return;
+  if (!bodyA.required && bodyB.required) report.add("body", "now required", "breaking");
+  for (const media of union(bodyA.content, bodyB.content)) {
+    const sa = bodyA.content?.[media]?.schema;
+    const sb = bodyB.content?.[media]?.schema;
+    if (!sa !== !sb) {
+      const text = `${media} ${sb ? "now accepted" : "no longer accepted"}`;
+      report.add("body", text, sb ? "change" : "breaking");
+    } else if (sa && sb) {
+      const where = Object.keys(bodyB.content ?? {}).length > 1 ? `body (${media})` : "body";
+      for (const change of compareSchemas(sa, sb, options)) report.change("request", where, change);
     }
   }
-  return map;
 }
 
-function params(op, resolve) {
+function diffResponses(a, b, options, report) {
+  for (const status of union(a.responses, b.responses)) {
+    const where = `response ${status}`;
+    const resA = a.responses?.[status] && options.resolveA(a.responses[status]);
+    const resB = b.responses?.[status] && options.resolveB(b.responses[status]);
+    if (!resA !== !resB) {
+      report.add(where, resB ? "declared" : "no longer declared", "change");
+      continue;
+    }
+    for (const media of union(resA.content, resB.content)) {
+      const sa = resA.content?.[media]?.schema;
+      const sb = resB.content?.[media]?.schema;
+      if (sa && sb) {
+        for (const change of compareSchemas(sa, sb, options)) {
+          if (!SEVERITY.responseIgnored.has(change.kind)) report.change("response", where, change);
+        }
+      } else if (sa || sb) {
+        report.add(where, `${media} ${sb ? "added" : "removed"}`, sb ? "change" : "breaking");
+      }
+    }
+  }
+}
+
+function params(op, resolveParam) {
   const map = new Map();
   for (const raw of op.parameters ?? []) {
-    const p = resolve(raw);
+    const p = resolveParam(raw);
     if (p?.name) map.set(`${p.in}.${p.name}`, p);
   }
   return map;
@@ -432,24 +415,6 @@ function params(op, resolve) {
 function union(a, b) {
   return [...new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})])];
 }
-
-/** Follows local `$ref`s within a document. */
-export function resolver(doc) {
-  return (value) => {
-    let seen = 0;
-    while (value?.$ref && seen++ < 20) {
-      const next = value.$ref
-        .slice(2)
-        .split("/")
-        .map((k) => k.replace(/~1/g, "/").replace(/~0/g, "~"))
-        .reduce((node, key) => node?.[key], doc);
-      if (next === undefined) return value;
-      value = next;
-    }
-    return value;
-  };
-}
-
 /**
  * The report as Markdown, for generated/CHANGES.md.
  * @param {Entry[]} entries

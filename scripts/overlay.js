@@ -12,6 +12,7 @@ import { show, SpecError } from "./spec.js";
  *   update?: any,
  *   remove?: boolean,
  *   "x-upstream"?: any,
+ *   "x-linear-rewrite"?: boolean,
  * }} Action
  */
 
@@ -31,10 +32,15 @@ import { show, SpecError } from "./spec.js";
  * Merging an array into an existing array is refused: Overlay 1.0 leaves open whether a nested
  * array is appended to or replaced, so such a correction would mean different things in
  * different tools. Remove the old value first.
+ *
+ * A correction marked `x-linear-rewrite: true` exists only to replace a super-linear pattern of
+ * the vendor's by a linear one of the same language. When it selects nothing (the vendor changed
+ * that pattern), it is not an error: it is returned in `unneeded`, and the build's ReDoS check of
+ * every pattern decides whether the vendor's new pattern can stand on its own.
  * @param {any} doc
  * @param {any} overlay the parsed overlay document
  * @param {string} name its file name, for messages
- * @returns {{ applied: number }}
+ * @returns {{ applied: number, unneeded: { index: number, label: string }[] }}
  */
 export function applyOverlay(doc, overlay, name = "spec/corrections.overlay.yaml") {
   if (!overlay || typeof overlay !== "object" || !/^1\.0\.\d+$/.test(String(overlay.overlay))) {
@@ -42,10 +48,11 @@ export function applyOverlay(doc, overlay, name = "spec/corrections.overlay.yaml
   }
   if (!Array.isArray(overlay.actions)) throw new SpecError(`${name}: no \`actions\` list`);
   const problems = [];
+  const unneeded = [];
   overlay.actions.forEach((/** @type {Action} */ action, index) => {
     const label = `${name} action #${index + 1} (${action?.target})`;
     try {
-      applyAction(doc, action, label);
+      if (applyAction(doc, action, label) === "selected nothing") unneeded.push({ index, label });
     } catch (error) {
       if (!(error instanceof SpecError)) throw error;
       problems.push(error.message);
@@ -56,13 +63,14 @@ export function applyOverlay(doc, overlay, name = "spec/corrections.overlay.yaml
       `${problems.length} correction(s) no longer fit the pages:\n  ${problems.join("\n  ")}`,
     );
   }
-  return { applied: overlay.actions.length };
+  return { applied: overlay.actions.length - unneeded.length, unneeded };
 }
 
 /**
  * @param {any} doc
  * @param {Action} action
  * @param {string} label
+ * @returns {"applied" | "selected nothing"} the latter only for a linear rewrite
  */
 function applyAction(doc, action, label) {
   if (typeof action?.target !== "string" || !action.target.startsWith("$")) {
@@ -81,6 +89,7 @@ function applyAction(doc, action, label) {
       `${label}: invalid JSONPath: ${error instanceof Error ? error.message : error}`,
     );
   }
+  if (!nodes.length && action["x-linear-rewrite"] === true) return "selected nothing";
   if (!nodes.length) {
     // A correction that finds its target by value (`$..[?@.pattern == '...']`): name the value.
     const byValue = /\[\?@\.([\w-]+) == '(.*)'\]$/.exec(action.target);
@@ -111,7 +120,7 @@ function applyAction(doc, action, label) {
       if (Array.isArray(parent)) parent.splice(Number(key), 1);
       else delete parent[key];
     }
-    return;
+    return "applied";
   }
   for (const { value, path } of nodes) {
     if (Array.isArray(value)) {
@@ -141,6 +150,7 @@ function applyAction(doc, action, label) {
     }
     mergeInto(value, action.update, label, path);
   }
+  return "applied";
 }
 
 /** The result of merging `update` into `base`, without changing either. */

@@ -4,7 +4,7 @@
 // Verdicts are cached in node_modules/.cache (keyed by recheck's version and our parameters):
 // loading recheck and checking costs about 0.4 s of every `npm run generate` otherwise.
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { SpecError } from "./spec.js";
+import { SpecError } from "./openapi.js";
 
 const PARAMS = { randomSeed: 1, timeout: 20_000 };
 const CACHE = new URL("../node_modules/.cache/faxplus-unofficial/redos.json", import.meta.url);
@@ -99,9 +99,11 @@ function rank(status) {
  * Fails, naming each schema and pattern, when a pattern of the document is super-linear or
  * cannot be analysed.
  * @param {any} doc
+ * @param {{ hint?: string }} [options] `hint`: a sentence added to the failure (e.g. which
+ *   linear rewrite no longer found the vendor's old pattern)
  * @returns {Promise<number>} how many distinct patterns were checked
  */
-export async function assertLinearPatterns(doc) {
+export async function assertLinearPatterns(doc, { hint } = {}) {
   const found = patternsIn(doc);
   const distinct = [...new Set(found.map((f) => f.pattern))];
   const verdicts = new Map();
@@ -113,8 +115,9 @@ export async function assertLinearPatterns(doc) {
       const attack = v.attack ? `; e.g. ${v.attack}` : "";
       return `${f.where}: ${JSON.stringify(f.pattern)} is ${v.complexity}${attack}`;
     });
+    const why = hint ? `\n  (${hint}: update that correction for the new pattern.)` : "";
     throw new SpecError(
-      `${bad.length} pattern(s) can stall a backtracking regex engine (ReDoS). Add a correction with a linear pattern of the same language (spec/README.md, "Patterns"):\n  ${lines.join("\n  ")}`,
+      `${bad.length} pattern(s) can stall a backtracking regex engine (ReDoS). Add a correction with a linear pattern of the same language (spec/README.md, "Patterns"):\n  ${lines.join("\n  ")}${why}`,
     );
   }
   return distinct.length;

@@ -2,15 +2,14 @@
 // scripts/generate.js does the I/O; test/spec/ tests these on small YAML fixtures.
 import { isDeepStrictEqual } from "node:util";
 import { parse } from "yaml";
+import { METHODS, pointerPath, refsIn, SpecError } from "./openapi.js";
 
-const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+export { SpecError };
 // A fence of three or more backticks (or tildes) opening a ```yaml METHOD PATH``` block: the
 // vendor's pages use four backticks, a page saved from another tool may use three.
 const BLOCK_START = /^(`{3,}|~{3,})yaml[ \t]+([A-Za-z]+)[ \t]+(\/\S*)[ \t]*$/;
 /** The OpenAPI version the build reads and generated/openapi.yaml declares. */
 export const OPENAPI_VERSION = /^3\.0\.\d+$/;
-
-export class SpecError extends Error {}
 
 /**
  * A page's text with a byte-order mark and Windows (CRLF) or old Mac (CR) line endings removed:
@@ -260,7 +259,7 @@ export function mergeDocuments(sources) {
     while (queue.length) {
       const node = queue.pop();
       for (const ref of refsIn(node)) {
-        const key = ref.slice(2).split("/").map(unescapePointer).join(".");
+        const key = pointerPath(ref).join(".");
         if (used.has(key)) continue;
         used.add(key);
         if (components.has(key)) queue.push(components.get(key));
@@ -331,17 +330,6 @@ export function show(value) {
   if (value === undefined) return "absent";
   const text = JSON.stringify(value);
   return text.length > 200 ? `${text.slice(0, 197)}...` : text;
-}
-
-/** Every `$ref` string under a value. */
-function* refsIn(value) {
-  if (!value || typeof value !== "object") return;
-  if (typeof value.$ref === "string" && value.$ref.startsWith("#/")) yield value.$ref;
-  for (const child of Object.values(value)) yield* refsIn(child);
-}
-
-function unescapePointer(key) {
-  return key.replace(/~1/g, "/").replace(/~0/g, "~");
 }
 
 function splitKey(key) {

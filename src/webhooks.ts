@@ -5,7 +5,7 @@ import type { WebhookCallbackData, WebhookCallbackHook } from "../generated/type
 import { ValidationError } from "./core/errors.js";
 import { parseJson, snapshot } from "./core/validate.js";
 
-/** An event a callback can carry: `fax_sent` or `fax_received`. */
+/** An event a callback can carry (the spec's enum: `fax_sent`, `fax_received`, ...). */
 export type WebhookEvent = NonNullable<WebhookCallbackHook["event"]>;
 
 /** A checked callback body; narrow it with `callback.hook.event`. */

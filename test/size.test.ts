@@ -19,8 +19,11 @@ interface SizeModule {
   measureSizes(): Promise<{ rows: Row[]; targets: Record<string, number> }>;
 }
 
-/** Gzip bytes each bundle may not exceed. */
-const CEILINGS: Record<string, number> = { read: 7700, send: 10400, all: 18700, class: 17950 };
+/**
+ * Gzip bytes each bundle may not exceed. (+100 to +150 B in December 2026: the rules carry the
+ * examples shown in messages, the send limits and the accepted upload formats.)
+ */
+const CEILINGS: Record<string, number> = { read: 7700, send: 10500, all: 18850, class: 18100 };
 
 const benchUrl = new URL("../bench/size.js", import.meta.url).href;
 let rows: Map<string, Row>;

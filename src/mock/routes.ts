@@ -5,7 +5,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { components } from "../../generated/schema.js";
 import * as rules from "../../generated/rules.js";
-import type { OperationRules } from "../../generated/rules.js";
+import type { OperationRules } from "../core/rules.js";
 import { ValidationError } from "../core/errors.js";
 import { checkQuery as checkQueryRules, snapshot } from "../core/validate.js";
 import { pdfDocument, tiffDocument } from "./documents.js";

@@ -3,7 +3,7 @@
 // through the client's transport (core/transport.ts), and the answer becomes data or a typed
 // error. generated/operations.ts makes one function per operation from this. (The typed
 // openapi-fetch client of api-client.ts uses the same transport for raw calls.)
-import type { OperationRules } from "../../generated/rules.js";
+import type { OperationRules } from "../core/rules.js";
 import { transportOf, type FaxPlusCore } from "../core/client.js";
 import { FaxPlusError, ValidationError } from "../core/errors.js";
 import { callOptions, type RequestOptions } from "../core/options.js";

@@ -3,7 +3,7 @@ import { getFax, getOutboxFax } from "../../generated/operations.js";
 import type { Fax, FaxStatus, OutboxStatus } from "../../generated/types.js";
 import type { FaxPlusCore } from "../core/client.js";
 import * as rules from "../../generated/rules.js";
-import type { OperationRules } from "../../generated/rules.js";
+import type { OperationRules } from "../core/rules.js";
 import {
   FaxPlusError,
   NotFoundError,

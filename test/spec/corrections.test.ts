@@ -90,6 +90,37 @@ describe("applying an overlay", () => {
     );
   });
 
+  it("returns a linear rewrite that selects nothing as unneeded instead of failing; applies it when it selects", () => {
+    const rewrite = {
+      target: "$..[?@.pattern == '^y']",
+      description: "r",
+      update: { pattern: "^y$" },
+      "x-linear-rewrite": true,
+    };
+    const d = doc();
+    expect(apply(d, rewrite)).toEqual({
+      applied: 0,
+      unneeded: [{ index: 0, label: "c.yaml action #1 ($..[?@.pattern == '^y'])" }],
+    });
+    expect(d).toEqual(doc()); // nothing changed
+    const found = { ...rewrite, target: "$..[?@.pattern == '^x']", update: { pattern: "^x$" } };
+    const e = doc();
+    expect(apply(e, found)).toEqual({ applied: 1, unneeded: [] });
+    expect(e.components.schemas.R.properties.s.pattern).toBe("^x$");
+    // Unmarked, the same action still stops the build, and so does a marked one whose
+    // x-upstream no longer matches.
+    expect(() => apply(doc(), { ...rewrite, "x-linear-rewrite": undefined })).toThrow(
+      "selects nothing",
+    );
+    expect(() =>
+      apply(doc(), {
+        ...found,
+        target: "$.components.schemas.R.properties.s",
+        "x-upstream": { pattern: "^z" },
+      }),
+    ).toThrow("the vendor changed /components/schemas/R/properties/s/pattern");
+  });
+
   it("reports a correction whose target the vendor changed, with the old and the new value", () => {
     expect(() =>
       apply(doc(), {

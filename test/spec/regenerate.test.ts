@@ -1,6 +1,8 @@
 // `npm run generate` as a maintainer runs it after saving a vendor page: each test copies the
 // real spec/, generated/ and redocly.yaml into a throwaway folder, saves a page from fixtures/
-// the way a maintainer would, runs scripts/generate.js there and reads what it printed and wrote.
+// the way a maintainer would, runs the generator there (in-process: scripts/generator.js's
+// `generate()`, which the command is a thin wrapper of) and reads what it printed and wrote.
+// One test runs the command itself, for its exit code and streams.
 import { execFile } from "node:child_process";
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -8,12 +10,14 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+// @ts-expect-error: plain-JS build script without type declarations
+import { generate as generateIn } from "../../scripts/generator.js";
 
 const run = promisify(execFile);
 const repo = new URL("../../", import.meta.url).pathname;
 const fixtures = new URL("./fixtures/", import.meta.url).pathname;
 const script = join(repo, "scripts/generate.js");
-const TIMEOUT = 120_000; // one full regeneration per run, on a machine other suites load too
+const TIMEOUT = 120_000; // a hang guard: one regeneration per run, on a machine other suites load
 
 const made: string[] = [];
 afterAll(async () => {
@@ -30,11 +34,34 @@ async function project(): Promise<string> {
   return dir;
 }
 
+/** `npm run generate` (or `--check`) on `dir`, in-process: its exit code and what it printed. */
 async function generate(dir: string, ...args: string[]) {
-  const result = await run(process.execPath, [script, "--root", dir, ...args]).catch(
-    (error: { code: number; stdout: string; stderr: string }) => error,
-  );
-  return { code: "code" in result ? result.code : 0, stdout: result.stdout, stderr: result.stderr };
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code: number = await generateIn({
+    root: dir,
+    check: args.includes("--check"),
+    log: { info: (line: string) => stdout.push(line), warn: (line: string) => stderr.push(line) },
+  });
+  const text = (lines: string[]) => lines.map((line) => `${line}\n`).join("");
+  return { code, stdout: text(stdout), stderr: text(stderr) };
+}
+
+/** Saves a page of spec/pages/ with one passage changed, as a vendor update would. */
+async function savePage(dir: string, page: string, before: string, after: string) {
+  const file = join(dir, "spec/pages", page);
+  const text = await readFile(file, "utf8");
+  expect(text).toContain(before);
+  await writeFile(file, text.replace(before, after));
+}
+
+/** How the build names the correction that rewrites a vendor pattern. */
+async function correctionLabel(pattern: string): Promise<string> {
+  const overlay = parse(await readFile(join(repo, "spec/corrections.overlay.yaml"), "utf8"));
+  const actions: { target: string }[] = overlay.actions;
+  const index = actions.findIndex((a) => a.target === `$..[?@.pattern == '${pattern}']`);
+  expect(index).toBeGreaterThanOrEqual(0);
+  return `spec/corrections.overlay.yaml action #${index + 1} (${actions[index]!.target})`;
 }
 
 const committed = (file: string) => readFile(join(repo, file), "utf8");
@@ -187,6 +214,55 @@ describe("npm run generate on realistic page updates", () => {
   );
 
   it(
+    "a Send a fax page with a new, linear number pattern regenerates: the vendor's pattern is used, and the report names the rewrite to delete",
+    async () => {
+      const dir = await project();
+      const vendorOld = "^[+][0-9]{8,}([*]{0,10}[0-9]+)?$";
+      const vendorNew = "^[+][1-9][0-9]{7,14}$"; // E.164, linear
+      await savePage(dir, "sendFax.md", `pattern: ${vendorOld}\n`, `pattern: ${vendorNew}\n`);
+      const { code, stdout, stderr } = await generate(dir);
+      expect(stderr).toBe("");
+      expect(code).toBe(0);
+      const label = await correctionLabel(vendorOld);
+      expect(stdout).toContain(`Correction no longer needed (delete it): ${label}`);
+      expect(stdout).toContain(
+        `${label} is no longer needed: the vendor changed the pattern it rewrites, and every pattern is now linear`,
+      );
+      const to = (await openapi(dir)).components.schemas.PayloadOutbox.properties.to;
+      expect(to.items.pattern).toBe(vendorNew);
+      expect(await output(dir, "generated/rules.ts")).toContain(JSON.stringify(vendorNew));
+      // The other rewrites still apply: the sender list keeps our linear pattern.
+      expect(stdout).not.toMatch(/no longer needed.*no_number/);
+      expect(stdout).toContain(
+        "REVIEW sendFax (POST /accounts/{user_id}/outbox) body.to[]: pattern",
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "a page with a new super-linear pattern still stops, naming the pattern and the rewrite that no longer fits",
+    async () => {
+      const dir = await project();
+      const vendorOld = "^[+][0-9]{8,}([*]{0,10}[0-9]+)?$";
+      await savePage(dir, "sendFax.md", `pattern: ${vendorOld}\n`, "pattern: ^[+]([0-9]+)+$\n");
+      const { code, stderr } = await generate(dir);
+      expect(code).toBe(1);
+      expect(stderr).toContain("pattern(s) can stall a backtracking regex engine (ReDoS)");
+      expect(stderr).toContain(
+        'components.schemas.PayloadOutbox.properties.to.items: "^[+]([0-9]+)+$" is',
+      );
+      expect(stderr).toContain(
+        `${await correctionLabel(vendorOld)} no longer found the vendor's old pattern`,
+      );
+      expect(await output(dir, "generated/openapi.yaml")).toBe(
+        await committed("generated/openapi.yaml"),
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
     "two vendor pages that disagree fail, naming both pages and the field",
     async () => {
       const dir = await project();
@@ -259,12 +335,16 @@ describe("generated/CHANGES.md and the drift check", () => {
 
 describe("failures leave generated/ untouched", () => {
   it(
-    "broken YAML names the page and line",
+    "broken YAML names the page and line; the command exits 1 and writes nothing",
     async () => {
       const dir = await project();
       await cp(join(fixtures, "d-broken.md"), join(dir, "spec/pages/d-broken.md"));
       const before = await readdir(join(dir, "generated"));
-      const { code, stderr } = await generate(dir);
+      // The command itself, as `npm run generate` runs it.
+      const { code, stderr } = await run(process.execPath, [script, "--root", dir]).then(
+        (result) => ({ ...result, code: 0 }),
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
       expect(code).toBe(1);
       expect(stderr).toMatch(/spec\/pages\/d-broken\.md: broken YAML at line \d+/);
       expect(await readdir(join(dir, "generated"))).toEqual(before);
