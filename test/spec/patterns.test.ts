@@ -222,8 +222,17 @@ describe("the patterns of generated/openapi.yaml", () => {
         },
       },
     };
-    await expect(redos.assertLinearPatterns(doc)).rejects.toThrow(
-      `components.schemas.PayloadOutbox.properties.from: ${JSON.stringify(SENDERS.vendor)} is exponential`,
+    // recheck's automaton analysis has a time budget: on a loaded machine it may fall back to its
+    // fuzzer, which calls the same pattern polynomial. Either verdict is super-linear and stops the
+    // build; what matters is that the message names where and what.
+    const where = `components.schemas.PayloadOutbox.properties.from: ${JSON.stringify(SENDERS.vendor)}`;
+    const error = await redos.assertLinearPatterns(doc).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
     );
+    expect(error).toBeInstanceOf(Error);
+    const message = (error as Error).message;
+    expect(message).toContain(`${where} is `);
+    expect(message).toMatch(/ is (exponential|\d+\w* degree polynomial)/);
   });
 });
