@@ -1,8 +1,10 @@
 // Soak test of the embedded mock as a long-running server (`faxplus mock`): 200 keep-alive clients
 // on loopback for a given time, a realistic mix of calls (record and account GETs, fax lists,
 // outbox lists, uploads, sends), and once a minute the p50/p99 latency of that minute and the
-// mock's resident memory (its own process, sampled every 2 s; the minute's peak). Flat rows are
-// the goal: neither latency nor memory should grow with the number of requests served.
+// mock's resident memory (its own process, sampled every 2 s; the minute's peak) and the mock's
+// CPU time per request (which, unlike latency, hardly depends on what else the machine runs).
+// Flat rows are the goal: neither latency, CPU per request nor memory should grow with the number
+// of requests served.
 //
 // Usage: node bench/mock-soak.js [--minutes 10] [--clients 200] [--dist DIR]
 //   (needs dist/: `npm run compile`; --dist runs another build of the mock, e.g. an older one)
@@ -130,28 +132,32 @@ async function client() {
   }
 }
 
-function sampleRss() {
+function sample() {
   return new Promise((resolve) => {
-    child.once("message", (message) => resolve(message.rss));
+    child.once("message", resolve);
     child.send("rss");
   });
 }
 
 const sampler = setInterval(async () => {
-  peakRss = Math.max(peakRss, await sampleRss());
+  peakRss = Math.max(peakRss, (await sample()).rss);
 }, 2000);
+let cpuBefore = (await sample()).cpuMicros;
 
 const quantile = (sorted, q) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 const intervalMs = Math.min(60_000, minutes * 60_000);
 const rows = [];
 console.log(`mock soak: ${clients} keep-alive clients, ${minutes} min, ${values.dist ?? "dist/"}`);
-console.log("minute  requests  req/s   p50 ms   p99 ms   peak RSS MB  errors");
+console.log("minute  requests  req/s   p50 ms   p99 ms   peak RSS MB  CPU µs/req  errors");
 const reporter = setInterval(async () => {
   const done = latencies.sort((a, b) => a - b);
   latencies = [];
-  const rss = Math.max(peakRss, await sampleRss());
+  const now = await sample();
+  const rss = Math.max(peakRss, now.rss);
   peakRss = 0;
+  const cpuPerRequest = (now.cpuMicros - cpuBefore) / Math.max(1, done.length);
+  cpuBefore = now.cpuMicros;
   const row = {
     minute: rows.length + 1,
     requests: done.length,
@@ -159,6 +165,7 @@ const reporter = setInterval(async () => {
     p50: quantile(done, 0.5),
     p99: quantile(done, 0.99),
     rssMb: rss / 2 ** 20,
+    cpuPerRequest,
     errors,
   };
   errors = 0;
@@ -171,6 +178,7 @@ const reporter = setInterval(async () => {
       row.p50.toFixed(1).padStart(8),
       row.p99.toFixed(1).padStart(8),
       row.rssMb.toFixed(1).padStart(12),
+      row.cpuPerRequest.toFixed(0).padStart(11),
       String(row.errors).padStart(7),
     ].join(" "),
   );
