@@ -13,11 +13,28 @@ export type ListFaxesQuery = Omit<ListFaxesParams, "user_id">;
 /** One page of fax records. */
 export interface FaxPage {
   records: Fax[];
-  /** Whether more records follow; `undefined` when the API does not say (SDK 3.0.4 shape). */
-  hasMore: boolean | undefined;
+  /**
+   * Whether another page may hold more records. The API's `has_more` when it says (newer shape);
+   * else (SDK 3.0.4 shape) whether the page is full: at least `limit` records, or without a
+   * `limit` at least {@link SMALLEST_DEFAULT_PAGE} (the smaller of the two defaults documented), so
+   * that `false` never hides a record (a `true` may be followed by an empty page).
+   */
+  hasMore: boolean;
   /** The `offset` of the next page, when the API gives one. */
   nextOffset?: number;
 }
+
+interface PageRead {
+  page: FaxPage;
+  said: boolean | undefined;
+  byOffset: boolean;
+}
+
+/**
+ * listFaxes' page size without a `limit`, the smaller of the documented ones: 50 (the Python
+ * SDK's documentation) and 25 (the newer list-faxes contract, unconfirmed).
+ */
+export const SMALLEST_DEFAULT_PAGE = 25;
 
 /**
  * Lists one page of fax records. Reads both response shapes the API may use: `{data: {records}}`
@@ -29,22 +46,40 @@ export function listFaxPage(
   options?: RequestOptions,
 ): ApiPromise<FaxPage> {
   return apiPromise(
-    listFaxesOperation(client, query, options)
-      .withResponse()
-      .then(({ data: list, response }) => {
-        const records: unknown = list?.data?.records ?? list?.records ?? [];
-        if (!Array.isArray(records) || !records.every(isRecord)) {
-          throw new UnexpectedResponseError(
-            response,
-            rules.listFaxes,
-            "its records are not a list of fax records",
-          );
-        }
-        const page: FaxPage = { records, hasMore: list?.has_more };
-        if (typeof list?.next_offset === "number") page.nextOffset = list.next_offset;
-        return { data: page, response };
-      }),
+    readFaxPage(client, query, options).then(({ data, response }) => ({
+      data: data.page,
+      response,
+    })),
   );
+}
+
+/**
+ * One page, what the API said of more pages (`has_more`, if anything), and whether it pages by
+ * offset (it said `has_more` or `next_offset`).
+ */
+function readFaxPage(
+  client: FaxPlusCore,
+  query: ListFaxesQuery,
+  options: RequestOptions | undefined,
+): Promise<{ data: PageRead; response: Response }> {
+  return listFaxesOperation(client, query, options)
+    .withResponse()
+    .then(({ data: list, response }) => {
+      const records: unknown = list?.data?.records ?? list?.records ?? [];
+      if (!Array.isArray(records) || !records.every(isRecord)) {
+        throw new UnexpectedResponseError(
+          response,
+          rules.listFaxes,
+          "its records are not a list of fax records",
+        );
+      }
+      const said = typeof list?.has_more === "boolean" ? list.has_more : undefined;
+      const full = records.length > 0 && records.length >= (query.limit ?? SMALLEST_DEFAULT_PAGE);
+      const page: FaxPage = { records, hasMore: said ?? full };
+      if (typeof list?.next_offset === "number") page.nextOffset = list.next_offset;
+      const byOffset = said !== undefined || page.nextOffset !== undefined;
+      return { data: { page, said, byOffset }, response };
+    });
 }
 
 /**
@@ -59,11 +94,11 @@ export async function* iterateFaxes(
   query: ListFaxesQuery = {},
   options?: RequestOptions,
 ): AsyncGenerator<Fax, void, undefined> {
-  const first = await listFaxPage(client, query, options);
-  if (first.hasMore !== undefined || first.nextOffset !== undefined) {
+  const { data: first } = await readFaxPage(client, query, options);
+  if (first.byOffset) {
     yield* byOffset(client, query, options, first);
   } else {
-    yield* byTime(client, query, options, first);
+    yield* byTime(client, query, options, first.page);
   }
 }
 
@@ -71,16 +106,17 @@ async function* byOffset(
   client: FaxPlusCore,
   query: ListFaxesQuery,
   options: RequestOptions | undefined,
-  page: FaxPage,
+  read: PageRead,
 ): AsyncGenerator<Fax, void, undefined> {
   let offset = query.offset ?? 0;
   for (;;) {
+    const { page } = read;
     yield* page.records;
-    const more = page.hasMore ?? page.nextOffset !== undefined;
+    const more = read.said ?? page.nextOffset !== undefined;
     const next = page.nextOffset ?? offset + page.records.length;
     if (!more || page.records.length === 0 || next <= offset) return;
     offset = next;
-    page = await listFaxPage(client, { ...query, offset }, options);
+    read = (await readFaxPage(client, { ...query, offset }, options)).data;
   }
 }
 

@@ -14,6 +14,7 @@ import {
   startMockServer,
 } from "../../src/mock/index.js";
 import { formatTime } from "../../src/mock/state.js";
+import { FaxPlus } from "../../src/index.js";
 
 const SEED = 20261207;
 const servers: MockServer[] = [];
@@ -316,4 +317,22 @@ describe("listFaxes", () => {
     expect(last).not.toHaveProperty("next_offset");
     expect(last.records).toHaveLength(10);
   });
+
+  for (const faxListShape of ["data", "paged"] as const) {
+    it(`gives the SDK a boolean hasMore on every page, and all records by iterating (${faxListShape})`, async () => {
+      const server = await start({ inboxSize: 60, faxListShape });
+      const fax = new FaxPlus({ token: "t", baseUrl: server.baseUrl });
+      const first = await fax.listFaxes({ category: "inbox", limit: 25 });
+      expect(first.records).toHaveLength(25);
+      expect(first.hasMore).toBe(true);
+      const last = await fax.listFaxes({ category: "inbox", limit: 25, offset: 50 });
+      expect(last.records).toHaveLength(10);
+      expect(last.hasMore).toBe(false);
+      const seen: string[] = [];
+      for await (const record of fax.iterateFaxes({ category: "inbox", limit: 7 })) {
+        seen.push(record.id);
+      }
+      expect(seen).toEqual(Array.from({ length: 60 }, (_, i) => seeds.inboxFaxId(i)));
+    });
+  }
 });

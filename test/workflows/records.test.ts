@@ -93,9 +93,16 @@ describe("listFaxes", () => {
     const page = await listFaxes(fax);
 
     expect(ids(page.records)).toEqual(["r1", "r2"]);
-    expect(page.hasMore).toBeUndefined();
+    // A short page: nothing more (the smallest default page is 25).
+    expect(page.hasMore).toBe(false);
     expect(page).not.toHaveProperty("nextOffset");
     expect(server.requests[0]).toMatchObject({ method: "GET", path: "/accounts/self/faxes" });
+  });
+
+  it("says hasMore for a full page of the SDK 3.0.4 shape, which has no has_more", async () => {
+    answer = () => ({ json: { data: { records: store.slice(0, 2) } } });
+    expect((await listFaxes(fax, { limit: 2 })).hasMore).toBe(true);
+    expect((await listFaxes(fax, { limit: 3 })).hasMore).toBe(false);
   });
 
   it("reads the newer top-level shape with has_more and next_offset", async () => {
@@ -119,7 +126,7 @@ describe("listFaxes", () => {
 
   it("returns no records for an empty body", async () => {
     answer = () => ({ json: {} });
-    expect(await listFaxes(fax)).toEqual({ records: [], hasMore: undefined });
+    expect(await listFaxes(fax)).toEqual({ records: [], hasMore: false });
   });
 
   it("sends the query", async () => {
