@@ -112,7 +112,9 @@ async function oneCall(state) {
 }
 
 let latencies = [];
-let errors = 0;
+/** Answers of 400 and above (and failed calls, as 0), by status, this minute. */
+let errors = new Map();
+const countError = (status) => errors.set(status, (errors.get(status) ?? 0) + 1);
 let peakRss = 0;
 let stopped = false;
 const start = Date.now();
@@ -124,9 +126,9 @@ async function client() {
     const t0 = performance.now();
     try {
       const answer = await oneCall(state);
-      if (answer.status >= 400) errors++;
+      if (answer.status >= 400) countError(answer.status);
     } catch {
-      errors++;
+      countError(0);
     }
     latencies.push(performance.now() - t0);
   }
@@ -149,7 +151,9 @@ const quantile = (sorted, q) =>
 const intervalMs = Math.min(60_000, minutes * 60_000);
 const rows = [];
 console.log(`mock soak: ${clients} keep-alive clients, ${minutes} min, ${values.dist ?? "dist/"}`);
-console.log("minute  requests  req/s   p50 ms   p99 ms   peak RSS MB  CPU µs/req  errors");
+console.log(
+  "minute  requests  req/s   p50 ms   p99 ms   peak RSS MB  CPU µs/req  errors by status",
+);
 const reporter = setInterval(async () => {
   const done = latencies.sort((a, b) => a - b);
   latencies = [];
@@ -166,9 +170,9 @@ const reporter = setInterval(async () => {
     p99: quantile(done, 0.99),
     rssMb: rss / 2 ** 20,
     cpuPerRequest,
-    errors,
+    errors: Object.fromEntries(errors),
   };
-  errors = 0;
+  errors = new Map();
   rows.push(row);
   console.log(
     [
@@ -179,7 +183,7 @@ const reporter = setInterval(async () => {
       row.p99.toFixed(1).padStart(8),
       row.rssMb.toFixed(1).padStart(12),
       row.cpuPerRequest.toFixed(0).padStart(11),
-      String(row.errors).padStart(7),
+      `  ${JSON.stringify(row.errors)}`,
     ].join(" "),
   );
 }, intervalMs);

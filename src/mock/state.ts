@@ -38,8 +38,8 @@ export interface StoredFile {
 
 export interface StateOptions {
   /**
-   * Most fax records kept (default 10,000; at least the seed's). Past it, the record stored
-   * longest ago is dropped, as if deleted: a long-running mock's sent faxes do not grow forever.
+   * Most fax records kept besides the seed data (default 5,000). Past it, the record added longest
+   * ago is dropped, as if deleted: a long-running mock's sent faxes do not grow forever.
    */
   maxFaxes?: number;
   /**
@@ -92,7 +92,7 @@ export const seeds = {
 
 /** The defaults of the limits of {@link StateOptions}. */
 export const defaultStateLimits = {
-  maxFaxes: 10_000,
+  maxFaxes: 5_000,
   maxFiles: 1_000,
   maxFileBytes: 256 * 1024 * 1024,
   maxOutboxJobs: 1_000,
@@ -128,13 +128,14 @@ export class MockState {
     this.now = options.now ?? Date.now;
     this.stepMs = (options.deliveryMs ?? 400) / 4;
     const inboxSize = options.seed === false ? 0 : (options.inboxSize ?? 300);
-    this.faxes = new FaxStore(Math.max(limit(options, "maxFaxes"), inboxSize + 10));
+    this.faxes = new FaxStore(limit(options, "maxFaxes"));
     this.outbox = new OutboxStore((job) => this.reschedule(job));
     this.files = new FileStore(limit(options, "maxFiles"), limit(options, "maxFileBytes"));
     this.maxOutboxJobs = limit(options, "maxOutboxJobs");
     this.faxListShape = options.faxListShape ?? "data";
     seedAccounts(this);
     if (options.seed !== false) seedData(this, inboxSize);
+    this.faxes.seal();
   }
 
   /** The UID that a path's `user_id` names (`self` is the admin), or undefined if unknown. */

@@ -28,29 +28,43 @@ export interface FaxPageResult {
 
 /**
  * Fax records by ID, and per owner in descending `start_time` (ties in the order stored), so that
- * a page is a binary search and a walk of at most the page, not a sort of every record. At most
- * `limit` records: storing one more drops the one stored longest ago. The index follows `set` and
- * `delete`; a record's `start_time` is read when it is stored.
+ * a page is a binary search and a walk of at most the page, not a sort of every record. Besides the
+ * seed data (the records stored before `seal()`, never dropped), at most `limit` records: storing
+ * one more drops the one added longest ago. The index follows `set` and `delete`; a record's
+ * `start_time` is read when it is stored.
  */
 export class FaxStore extends Map<string, Fax> {
   private readonly byOwner = new Map<string, Fax[]>();
+  /** IDs that may be dropped, oldest first, from `head` on (some may be gone already). */
+  private readonly droppable: string[] = [];
+  private head = 0;
+  /** The seed data's IDs still stored, once sealed. */
+  private seeds: Set<string> | undefined;
 
   constructor(readonly limit: number) {
     super();
   }
 
+  /** Marks the records stored so far as seed data, never dropped to keep within `limit`. */
+  seal(): void {
+    this.seeds = new Set(this.keys());
+  }
+
   override set(id: string, fax: Fax): this {
     const previous = super.get(id);
     if (previous) this.unindex(previous);
+    else if (this.seeds) this.droppable.push(id);
     super.set(id, fax);
     const list = this.byOwner.get(fax.owner_id) ?? [];
     if (!this.byOwner.has(fax.owner_id)) this.byOwner.set(fax.owner_id, list);
     // After every record that started at the same time or later.
     list.splice(firstBefore(list, start(fax), false), 0, fax);
-    while (this.size > this.limit) {
-      const oldest = this.keys().next();
-      if (oldest.done) break;
-      this.delete(oldest.value);
+    while (this.size - (this.seeds?.size ?? 0) > this.limit && this.head < this.droppable.length) {
+      this.delete(this.droppable[this.head++] as string);
+    }
+    if (this.head > 1024 && this.head * 2 > this.droppable.length) {
+      this.droppable.splice(0, this.head);
+      this.head = 0;
     }
     return this;
   }
@@ -58,11 +72,13 @@ export class FaxStore extends Map<string, Fax> {
   override delete(id: string): boolean {
     const found = super.get(id);
     if (found) this.unindex(found);
+    this.seeds?.delete(id);
     return super.delete(id);
   }
 
   override clear(): void {
     this.byOwner.clear();
+    this.seeds?.clear();
     super.clear();
   }
 

@@ -287,6 +287,27 @@ describe("listFaxes", () => {
     expect(page.records[0]?.id).toBe("f0050");
   });
 
+  it("keeps the seed data past maxFaxes, dropping the records added longest ago", async () => {
+    let now = Date.parse("2026-12-07T10:00:00Z");
+    const server = await start({ maxFaxes: 2, now: () => now });
+    const seeded = new Set(server.state.faxes.keys());
+    const form = new FormData();
+    form.append("fax_file", new Blob(["x"]), "a.pdf");
+    const { path } = (await (await api(server, "POST", "/accounts/self/files", form)).json()) as {
+      path: string;
+    };
+    const sent: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const answer = await send(server, [path], { return_ids: true });
+      sent.push(...Object.values(((await answer.json()) as { ids: Record<string, string> }).ids));
+      now += 1_000;
+      await api(server, "GET", "/accounts/self");
+    }
+    const kept = [...server.state.faxes.keys()].filter((id) => !seeded.has(id));
+    expect(kept).toEqual(sent.slice(-2));
+    expect([...seeded].every((id) => server.state.faxes.has(id))).toBe(true);
+  });
+
   it("answers the documented {data: {records}} shape, at most 50 records without a limit", async () => {
     const server = await start({ inboxSize: 120 });
     const body = (await (
