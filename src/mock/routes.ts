@@ -368,7 +368,8 @@ function bySpecificity(a: string, b: string): number {
  */
 function generic(ctx: Context): Reply {
   const { operation } = ctx;
-  if (operation.body && (ctx.body !== undefined || operation.bodyRequired)) body(ctx);
+  const json = operation.body && operation.bodyType !== "multipart";
+  if (json && (ctx.body !== undefined || operation.bodyRequired)) body(ctx);
   if (operation.response === "empty") return noContent();
   const description =
     `the mock does not implement ${operation.id} (${operation.method.toUpperCase()} ` +

@@ -3,7 +3,7 @@
 // in-process here from the generated rules plus two operations a vendor page might add; the
 // same through a real regeneration is in test/operations/new-operation.test.ts.
 import { describe, expect, it } from "vitest";
-import { integer, string } from "../../src/core/validate.js";
+import { integer, object, string } from "../../src/core/validate.js";
 import type { OperationRules } from "../../generated/rules.js";
 import { createRoutes, HttpError, operations, type Reply, Router } from "../../src/mock/routes.js";
 import { checkQuery } from "../../src/mock/routes.js";
@@ -28,10 +28,21 @@ const deleteContact: OperationRules = {
   params: { "path.user_id": string({ required: true }) },
 };
 
-const router = new Router(createRoutes([...operations, getContact, deleteContact]));
+const createContact: OperationRules = {
+  id: "createContact",
+  method: "POST",
+  path: "/accounts/{user_id}/contacts",
+  response: "json",
+  bodyType: "json",
+  bodyRequired: true,
+  params: { "path.user_id": string({ required: true }) },
+  body: object({ required: ["name"], properties: { name: string({ maxLength: 5 }) } }),
+};
+
+const router = new Router(createRoutes([...operations, getContact, deleteContact, createContact]));
 
 /** Routes and answers one request as the server does: query rules, then the route. */
-async function answer(method: string, path: string, query = ""): Promise<Reply> {
+async function answer(method: string, path: string, query = "", json?: unknown): Promise<Reply> {
   const match = router.match(method, path);
   if (!("route" in match)) return { status: match.status };
   const context = {
@@ -40,7 +51,7 @@ async function answer(method: string, path: string, query = ""): Promise<Reply> 
     params: match.params,
     query: new URLSearchParams(query),
     headers: {},
-    body: undefined,
+    body: json,
     raw: new Uint8Array(),
   };
   try {
@@ -71,6 +82,19 @@ describe("an operation new to the spec", () => {
   it("checks its query by the spec's rules first", async () => {
     const reply = await answer("GET", "/accounts/self/contacts/c42", "limit=0");
     expect(reply).toMatchObject({ status: 400, json: expect.stringMatching(/^query\.limit: /) });
+  });
+
+  it("checks its JSON body by the spec's rules first", async () => {
+    const path = "/accounts/self/contacts";
+    expect(await answer("POST", path)).toMatchObject({
+      status: 400,
+      json: /JSON body is required/,
+    });
+    expect(await answer("POST", path, "", { name: "too long" })).toMatchObject({
+      status: 400,
+      json: expect.stringMatching(/^name: /),
+    });
+    expect((await answer("POST", path, "", { name: "Ada" })).status).toBe(501);
   });
 
   it("answers 405 with both methods for another method on its path", () => {
