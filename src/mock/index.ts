@@ -64,9 +64,10 @@ export interface RecordedRequest {
   operationId: string | undefined;
   headers: IncomingHttpHeaders;
   /**
-   * Parsed JSON, the raw bytes of any other body (or of JSON nested too deep to parse), or
-   * undefined when empty or not read: the body of a request without a valid token, or over the
-   * size limit, is never read.
+   * Parsed JSON, the raw bytes of any other body (or of JSON nested too deep to parse; of a stored
+   * upload, the stored file's bytes, the same object as in `state.files`), or undefined when empty
+   * or not read: the body of a request without a valid token, or over the size limit, is never
+   * read.
    */
   body: unknown;
 }

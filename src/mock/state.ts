@@ -44,7 +44,8 @@ export interface StateOptions {
   maxFaxes?: number;
   /**
    * Most uploaded files kept (default 1,000). Past it, or past `maxFileBytes`, the oldest upload
-   * is dropped, as the API drops transient files: a send naming it is answered 400 `invalid_file`.
+   * is dropped (how long the API keeps a transient upload is not documented): a send naming it is
+   * answered 400 `invalid_file`.
    */
   maxFiles?: number;
   /** Most bytes of uploaded files kept, all together (default 256 MiB); see `maxFiles`. */
