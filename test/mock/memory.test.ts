@@ -22,7 +22,10 @@ const UPLOAD_BYTES = 128 * 1024;
  */
 const MAX_FILES = 100;
 const MAX_RECORDED = 200;
-/** Growth of the peak RSS allowed between the two measures: GC slack, far below the 180 MB unbounded state would keep. */
+/**
+ * Growth of the peak RSS allowed between the two measures: room for the garbage collector, far
+ * below the 180 MB that unbounded state would keep.
+ */
 const GROWTH_LIMIT_MB = 24;
 const IN_FLIGHT = 16;
 
