@@ -233,7 +233,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   mock: {
     summary: "run the embedded mock API as a local server",
-    usage: "mock [--port N] [--token TOKEN] [--latency MS]",
+    usage: "mock [--port N] [--token TOKEN] [--latency MS] [--fax-list-shape data|paged]",
     description:
       "Serves an in-memory Fax.Plus API on 127.0.0.1 for apps in any language, until\n" +
       "interrupted. Prints its base URL (http://127.0.0.1:PORT/v3) on stdout; point\n" +
@@ -241,6 +241,11 @@ export const COMMANDS: Record<string, Command> = {
     options: {
       port: { type: "string", value: "N", help: "port (default: a free one)" },
       latency: { type: "string", value: "MS", help: "delay before every answer" },
+      "fax-list-shape": {
+        type: "string",
+        value: "SHAPE",
+        help: "listFaxes answers: data ({data: {records}}, default) or paged (has_more)",
+      },
     },
     positionals: none,
     json: false,

@@ -12,8 +12,21 @@ export const mock: Runner = async (ctx) => {
   const latencyMs = args.number("latency") ?? 0;
   if (latencyMs < 0) throw new UsageError("--latency must be 0 or more");
   const token = args.string("token");
+  const faxListShape = args.string("fax-list-shape") ?? "data";
+  if (faxListShape !== "data" && faxListShape !== "paged") {
+    throw new UsageError(
+      `--fax-list-shape must be data or paged (got ${JSON.stringify(faxListShape)})`,
+    );
+  }
 
-  const server = await startMockServer({ port, latencyMs, ...(token ? { token } : {}) });
+  // No request log: nothing outside this process could read it, and it would only use memory.
+  const server = await startMockServer({
+    port,
+    latencyMs,
+    faxListShape,
+    maxRecordedRequests: 0,
+    ...(token ? { token } : {}),
+  });
   out.print(server.baseUrl);
   if (out.errTty) {
     const accepts = token ? "the token given by --token" : "any token";

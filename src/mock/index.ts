@@ -12,11 +12,11 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 import { MAX_NESTING, nestedDeeperThan, readBody } from "./request-body.js";
-import { HttpError, matchRoute, type Reply, type RouteMatch } from "./routes.js";
+import { checkQuery, errorBody, HttpError, type Reply, type RouteMatch, Router } from "./routes.js";
 import { MockState, type StateOptions } from "./state.js";
 
 export { pdfDocument, tiffDocument } from "./documents.js";
-export { MockState, seeds } from "./state.js";
+export { defaultStateLimits, MockState, seeds } from "./state.js";
 export type { StateOptions } from "./state.js";
 export type { Account, Fax, FaxNumber, Outbox, OutboxJob, StoredFile, Webhook } from "./state.js";
 
@@ -38,6 +38,11 @@ export interface MockServerOptions extends StateOptions {
    * is answered 413 without being read to its end.
    */
   maxUploadBytes?: number;
+  /**
+   * How many requests `server.requests` keeps, the latest (default 1,000; 0 keeps none). A
+   * long-running mock (`faxplus mock`) would otherwise keep every request, with its body, forever.
+   */
+  maxRecordedRequests?: number;
 }
 
 /** The defaults of the body limits of {@link MockServerOptions}. */
@@ -45,6 +50,9 @@ export const defaultBodyLimits = {
   maxBodyBytes: 1024 * 1024,
   maxUploadBytes: 32 * 1024 * 1024,
 } as const;
+
+/** The default of {@link MockServerOptions.maxRecordedRequests}. */
+export const defaultMaxRecordedRequests = 1_000;
 
 /** One request as the mock received it (nothing redacted: keep it out of logs). */
 export interface RecordedRequest {
@@ -56,9 +64,10 @@ export interface RecordedRequest {
   operationId: string | undefined;
   headers: IncomingHttpHeaders;
   /**
-   * Parsed JSON, the raw bytes of any other body (or of JSON nested too deep to parse), or
-   * undefined when empty or not read: the body of a request without a valid token, or over the
-   * size limit, is never read.
+   * Parsed JSON, the raw bytes of any other body (or of JSON nested too deep to parse; of a stored
+   * upload, the stored file's bytes, the same object as in `state.files`), or undefined when empty
+   * or not read: the body of a request without a valid token, or over the size limit, is never
+   * read.
    */
   body: unknown;
 }
@@ -101,8 +110,10 @@ export class MockServer {
   baseUrl = "";
   /** The store behind this server: inspect or change it directly in tests. */
   readonly state: MockState;
-  /** Every request received, in order. */
+  /** The latest requests received (at most `maxRecordedRequests`), oldest first. */
   readonly requests: RecordedRequest[] = [];
+  /** How many requests `requests` keeps (0: none). */
+  readonly maxRecordedRequests: number;
   /** Delay before every answer, in ms. */
   latencyMs: number;
   /** Largest request body other than an upload, in bytes. */
@@ -113,9 +124,15 @@ export class MockServer {
   private readonly faults: { status: number; options: FailOptions }[] = [];
   private corrupt: ((body: unknown) => unknown) | undefined;
   private readonly http: Server;
+  private readonly router = new Router();
 
   constructor(options: MockServerOptions = {}) {
     this.state = new MockState(options);
+    this.maxRecordedRequests = options.maxRecordedRequests ?? defaultMaxRecordedRequests;
+    if (!Number.isInteger(this.maxRecordedRequests) || this.maxRecordedRequests < 0) {
+      const got = String(options.maxRecordedRequests);
+      throw new RangeError(`maxRecordedRequests must be a whole number, at least 0 (got ${got})`);
+    }
     this.token = options.token;
     this.latencyMs = options.latencyMs ?? 0;
     this.maxBodyBytes = byteLimit(options, "maxBodyBytes");
@@ -171,12 +188,12 @@ export class MockServer {
       reply = mockFailure(error);
     }
     try {
-      send(res, reply, !req.complete);
+      writeReply(res, reply, !req.complete);
     } catch (error) {
       // An answer that cannot be written (a JSON body JSON.stringify refuses, a header value
       // with a line break from a test hook) is the mock's failure too.
       try {
-        if (!res.headersSent) send(res, mockFailure(error), !req.complete);
+        if (!res.headersSent) writeReply(res, mockFailure(error), !req.complete);
         else res.destroy();
       } catch {
         res.destroy();
@@ -196,22 +213,23 @@ export class MockServer {
     const inBase =
       url !== undefined && (pathname === BASE_PATH || pathname.startsWith(`${BASE_PATH}/`));
     const path = inBase ? pathname.slice(BASE_PATH.length) || "/" : pathname;
-    const match: RouteMatch = inBase ? matchRoute(method, path) : { status: 404 };
+    const match: RouteMatch = inBase ? this.router.match(method, path) : { status: 404 };
     const route = "route" in match ? match.route : undefined;
     const authorized = this.authorized(req.headers.authorization);
     const preflight = method === "OPTIONS";
     const body: ReceivedBody =
       authorized && !preflight
-        ? await this.receive(req, route?.operationId === "uploadFile")
+        ? await this.receive(req, route?.operation.bodyType === "multipart")
         : { kind: "unread" };
-    this.requests.push({
+    const record: RecordedRequest = {
       method,
       path,
       query: url ? Object.fromEntries(url.searchParams) : {},
-      operationId: route?.operationId,
+      operationId: route?.operation.id,
       headers: req.headers,
       body: recorded(body),
-    });
+    };
+    this.record(record);
     if (preflight) return { status: 204, headers: PREFLIGHT };
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const reply = await this.dispatch({
@@ -222,9 +240,18 @@ export class MockServer {
       body,
       authorized,
     });
+    if (reply.recordedBody) record.body = reply.recordedBody;
     const corrupt = this.corrupt;
     this.corrupt = undefined;
     return corrupt ? { ...reply, json: corrupt(reply.json) } : reply;
+  }
+
+  /** Keeps a request in `requests`, dropping the oldest past `maxRecordedRequests`. */
+  private record(request: RecordedRequest): void {
+    if (this.maxRecordedRequests === 0) return;
+    this.requests.push(request);
+    const over = this.requests.length - this.maxRecordedRequests;
+    if (over > 0) this.requests.splice(0, over);
   }
 
   /** Reads the body within its limit and, when it says it is JSON, checks its nesting and parses it. */
@@ -284,14 +311,17 @@ export class MockServer {
     }
     this.state.advance();
     try {
-      return await match.route.handle({
+      const context = {
         state: this.state,
+        operation: match.route.operation,
         params: match.params,
         query: url.searchParams,
         headers,
         body: body.json,
         raw: body.raw,
-      });
+      };
+      checkQuery(context);
+      return await match.route.handle(context);
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       return failure(error.status, error.code, error.message);
@@ -307,7 +337,7 @@ export class MockServer {
 }
 
 /** Writes a reply; `close` (a body not read to its end) ends the connection after it. */
-function send(res: ServerResponse, reply: Reply, close: boolean): void {
+function writeReply(res: ServerResponse, reply: Reply, close: boolean): void {
   if (res.headersSent || res.destroyed) return;
   const headers: Record<string, string> = { ...CORS, ...reply.headers };
   if (close) headers.connection = "close";
@@ -365,10 +395,6 @@ function mockFailure(error: unknown): Reply {
 
 function failure(status: number, error: string, description: string): Reply {
   return { status, json: errorBody(error, description) };
-}
-
-function errorBody(error: string, description: string) {
-  return { error, description };
 }
 
 function faultReply(status: number, options: FailOptions): Reply {

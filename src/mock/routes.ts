@@ -1,7 +1,9 @@
-// The mock's operations: one handler per operationId of generated/openapi.yaml, with the path and
-// method of the spec, in the order of the API reference (accounts, faxes, files, numbers, outbox,
-// webhooks). Handlers validate with the spec's own rules, read and change the MockState, and
-// return a Reply; an HttpError thrown anywhere becomes an `{error, description}` answer.
+// The mock's operations. Which operations exist, and each one's method, path and rules, come from
+// generated/rules.ts: `createRoutes` makes one route per operation of the spec. Hand-written
+// behaviour (`handlers`, keyed by operationId, in the order of the API reference) exists only
+// where the mock keeps state; an operation without a handler validates its request by the spec's
+// rules and answers 204 when the spec says it has no body, else 501 naming the operation. An
+// HttpError thrown anywhere becomes an `{error, description}` answer.
 import type { IncomingHttpHeaders } from "node:http";
 import type { components } from "../../generated/schema.js";
 import * as rules from "../../generated/rules.js";
@@ -13,8 +15,18 @@ import { type Fax, formatTime, type MockState, newId, type OutboxJob, parseTime 
 
 type Schemas = components["schemas"];
 
+/** listFaxes' page size when the query gives no `limit` (the API's, per the Python SDK's doc). */
+const DEFAULT_FAX_PAGE = 50;
+
+/** The operationIds of the generated rules (the constants that are operations). */
+type OperationId = {
+  [K in keyof typeof rules]: (typeof rules)[K] extends OperationRules ? K : never;
+}[keyof typeof rules];
+
 export interface Context {
   state: MockState;
+  /** The operation's rules, from generated/rules.ts. */
+  operation: OperationRules;
   /** Decoded path parameters. */
   params: Record<string, string>;
   query: URLSearchParams;
@@ -30,14 +42,21 @@ export interface Reply {
   json?: unknown;
   bytes?: Uint8Array;
   headers?: Record<string, string>;
+  /**
+   * What the request log keeps as the request's body instead of its raw bytes (an upload's stored
+   * file: the same bytes, kept once).
+   */
+  recordedBody?: Uint8Array;
 }
 
+type Handler = (ctx: Context) => Reply | Promise<Reply>;
+
 export interface Route {
-  operationId: string;
-  method: string;
-  /** The spec's path template, relative to the base URL. */
-  path: string;
-  handle(ctx: Context): Reply | Promise<Reply>;
+  /** The operation's rules; its `id`, `method` and `path` are the route's. */
+  operation: OperationRules;
+  handle: Handler;
+  /** Whether the mock has hand-written behaviour for it (else the generic answer). */
+  handwritten: boolean;
 }
 
 /** An error answer: `{error, description}` with the given status. */
@@ -51,52 +70,62 @@ export class HttpError extends Error {
   }
 }
 
-export const routes: readonly Route[] = [
+const handlers = {
   // Accounts. The literal `self/member-details` paths come before `/accounts/{user_id}/...`.
-  route("getMemberDetails", "GET", "/accounts/self/member-details/{member_user_id}", (ctx) => {
+  getMemberDetails: (ctx) => {
     return ok(memberDetail(ctx));
-  }),
-  route("updateMemberDetails", "PUT", "/accounts/self/member-details/{member_user_id}", (ctx) => {
-    assign(memberDetail(ctx), body<Schemas["MemberDetail"]>(ctx, "updateMemberDetails"));
+  },
+  updateMemberDetails: (ctx) => {
+    assign(memberDetail(ctx), body<Schemas["MemberDetail"]>(ctx));
     return noContent();
-  }),
-  route("getAccounts", "GET", "/accounts", (ctx) => {
+  },
+  getAccounts: (ctx) => {
     const members = [...ctx.state.accounts.values()].filter(
       (account) => account.account_type !== "corporate_admin",
     );
     return ok({ members });
-  }),
-  route("getUser", "GET", "/accounts/{user_id}", (ctx) => ok(account(ctx))),
-  route("updateUser", "PUT", "/accounts/{user_id}", (ctx) => {
+  },
+  getUser: (ctx) => ok(account(ctx)),
+  updateUser: (ctx) => {
     const target = account(ctx);
     if (ctx.body !== undefined) {
-      assign(target, body<Schemas["PayloadAccountModification"]>(ctx, "updateUser"));
+      assign(target, body<Schemas["PayloadAccountModification"]>(ctx));
     }
     return noContent();
-  }),
+  },
 
   // Faxes.
-  route("listFaxes", "GET", "/accounts/{user_id}/faxes", (ctx) => {
-    checkQuery(ctx, "listFaxes");
+  listFaxes: (ctx) => {
     const uid = user(ctx);
-    const { query } = ctx;
-    const category = query.get("category");
-    const after = query.get("after");
-    const before = query.get("before");
+    const { query, state } = ctx;
+    const limit = Number(query.get("limit") ?? DEFAULT_FAX_PAGE);
     const offset = Number(query.get("offset") ?? 0);
-    const limit = Number(query.get("limit") ?? 50);
-    const records = [...ctx.state.faxes.values()]
-      .filter((fax) => fax.owner_id === uid && inCategory(fax, category))
-      .filter(
-        (fax) => (after === null || start(fax) > after) && (before === null || start(fax) < before),
-      )
-      .sort((a, b) => start(b).localeCompare(start(a)))
-      .slice(offset, offset + limit);
-    return ok({ data: { records } });
-  }),
-  route("bulkUpdateFaxes", "PUT", "/accounts/{user_id}/faxes", (ctx) => {
+    const paged = state.faxListShape === "paged";
+    const page = state.faxes.page(
+      uid,
+      {
+        category: query.get("category"),
+        after: query.get("after"),
+        before: query.get("before"),
+        offset,
+        limit,
+      },
+      paged,
+    );
+    if (!paged) return ok({ data: { records: page.records } });
+    const next = page.hasMore ? { next_offset: offset + page.records.length } : {};
+    return ok({
+      count: page.count,
+      limit,
+      offset,
+      records: page.records,
+      has_more: page.hasMore,
+      ...next,
+    });
+  },
+  bulkUpdateFaxes: (ctx) => {
     const uid = user(ctx);
-    const { ids, is_read, comment } = body<Schemas["BulkFaxUpdateRequest"]>(ctx, "bulkUpdateFaxes");
+    const { ids, is_read, comment } = body<Schemas["BulkFaxUpdateRequest"]>(ctx);
     const results = unique(ids).map((id) => {
       const fax = ctx.state.faxes.get(id);
       if (!fax) return { id, code: 404 as const };
@@ -107,28 +136,29 @@ export const routes: readonly Route[] = [
       return { id, code: 204 as const };
     });
     return ok({ results });
-  }),
-  route("getFax", "GET", "/accounts/{user_id}/faxes/{fax_id}", (ctx) => ok(fax(ctx))),
-  route("updateFax", "PUT", "/accounts/{user_id}/faxes/{fax_id}", (ctx) => {
+  },
+  getFax: (ctx) => ok(fax(ctx)),
+  updateFax: (ctx) => {
     const record = fax(ctx);
-    const { comment, is_read } = body<Schemas["PayloadFaxModification"]>(ctx, "updateFax");
+    const { comment, is_read } = body<Schemas["PayloadFaxModification"]>(ctx);
     Object.assign(record, { comment, is_read, last_update: formatTime(ctx.state.now()) });
     return noContent();
-  }),
-  route("deleteFax", "DELETE", "/accounts/{user_id}/faxes/{fax_id}", (ctx) => {
+  },
+  deleteFax: (ctx) => {
     ctx.state.faxes.delete(fax(ctx).id);
     return noContent();
-  }),
+  },
 
   // Files.
-  route("uploadFile", "POST", "/accounts/{user_id}/files", async (ctx) => {
-    checkQuery(ctx, "uploadFile");
+  uploadFile: async (ctx) => {
     const uid = user(ctx);
     const type = String(ctx.headers["content-type"] ?? "");
     if (!type.startsWith("multipart/form-data")) {
       throw new HttpError(400, "invalid_request", "the body must be multipart/form-data");
     }
-    const form = await new Response(new Uint8Array(ctx.raw), { headers: { "content-type": type } })
+    const form = await new Response(ctx.raw as Uint8Array<ArrayBuffer>, {
+      headers: { "content-type": type },
+    })
       .formData()
       .catch(() => {
         throw new HttpError(400, "invalid_request", "the multipart body cannot be parsed");
@@ -138,17 +168,18 @@ export const routes: readonly Route[] = [
       throw new HttpError(400, "invalid_request", "fax_file: is required (a file part)");
     }
     const path = `/transient-${crypto.randomUUID()}`;
+    const bytes = new Uint8Array(await file.arrayBuffer());
     ctx.state.files.set(path, {
       path,
       ownerId: uid,
       fileName: file instanceof File ? file.name : "upload",
       mimeType: file.type || "application/octet-stream",
-      bytes: new Uint8Array(await file.arrayBuffer()),
+      bytes,
     });
-    return ok({ path });
-  }),
-  route("getFile", "GET", "/accounts/{user_id}/files/{fax_id}", (ctx) => {
-    checkQuery(ctx, "getFile");
+    // The log keeps the stored file, not the request's raw bytes as well: an upload is kept once.
+    return { ...ok({ path }), recordedBody: bytes };
+  },
+  getFile: (ctx) => {
     const record = fax(ctx);
     const accept = String(ctx.headers.accept ?? "");
     const format =
@@ -157,22 +188,22 @@ export const routes: readonly Route[] = [
     return format === "tiff"
       ? download(tiffDocument(), "image/tiff", `${record.file_name}.tiff`)
       : download(pdfDocument(`Fax ${record.id}`), "application/pdf", `${record.file_name}.pdf`);
-  }),
-  route("getFaxReport", "GET", "/accounts/{user_id}/report/{fax_id}", (ctx) => {
+  },
+  getFaxReport: (ctx) => {
     const record = fax(ctx);
     const text = `Confirmation report: fax ${record.id} to ${record.to}: ${record.status}`;
     return download(pdfDocument(text), "application/pdf", `report-${record.id}.pdf`);
-  }),
+  },
 
   // Numbers.
-  route("listNumbers", "GET", "/accounts/{user_id}/numbers", (ctx) => {
+  listNumbers: (ctx) => {
     const uid = user(ctx);
     return ok({ numbers: [...ctx.state.numbers.values()].filter((n) => visibleTo(n, uid)) });
-  }),
-  route("getNumber", "GET", "/accounts/{user_id}/numbers/{number}", (ctx) => ok(number(ctx))),
-  route("updateNumber", "PUT", "/accounts/{user_id}/numbers/{number}", (ctx) => {
+  },
+  getNumber: (ctx) => ok(number(ctx)),
+  updateNumber: (ctx) => {
     const record = number(ctx);
-    const { assigned_to } = body<Schemas["PayloadNumberModification"]>(ctx, "updateNumber");
+    const { assigned_to } = body<Schemas["PayloadNumberModification"]>(ctx);
     if (record.owner_id !== user(ctx)) {
       throw new HttpError(403, "forbidden", "only the owner of a number can assign it");
     }
@@ -181,8 +212,8 @@ export const routes: readonly Route[] = [
     }
     if (!record.assigned_to.includes(assigned_to)) record.assigned_to.push(assigned_to);
     return noContent();
-  }),
-  route("revokeNumber", "DELETE", "/accounts/{user_id}/numbers/{number}", (ctx) => {
+  },
+  revokeNumber: (ctx) => {
     const record = number(ctx);
     const uid = user(ctx);
     if (record.owner_id === uid) {
@@ -190,17 +221,21 @@ export const routes: readonly Route[] = [
     }
     record.assigned_to = record.assigned_to.filter((assignee) => assignee !== uid);
     return noContent();
-  }),
+  },
 
   // Outbox.
-  route("listOutboxFaxes", "GET", "/accounts/{user_id}/outbox", (ctx) => {
+  listOutboxFaxes: (ctx) => {
     const uid = user(ctx);
-    const jobs = [...ctx.state.outbox.values()].filter((job) => job.record.uid === uid);
-    return ok({ records: jobs.map((job) => job.record) });
-  }),
-  route("sendFax", "POST", "/accounts/{user_id}/outbox", (ctx) => {
+    // Not paged (the spec has no paging here); bounded by maxOutboxJobs, as jobs leave the
+    // outbox once their faxes are sent.
+    const records: OutboxJob["record"][] = [];
+    for (const job of ctx.state.outbox.values())
+      if (job.record.uid === uid) records.push(job.record);
+    return ok({ records });
+  },
+  sendFax: (ctx) => {
     const uid = user(ctx);
-    const payload = body<Schemas["PayloadOutbox"]>(ctx, "sendFax");
+    const payload = body<Schemas["PayloadOutbox"]>(ctx);
     const files = payload.files ?? [];
     files.forEach((path, i) => {
       if (!ctx.state.files.has(path)) {
@@ -208,6 +243,12 @@ export const routes: readonly Route[] = [
       }
     });
     const source = payload.from_fax && sourceFax(ctx, payload.from_fax);
+    if (ctx.state.outbox.size >= ctx.state.maxOutboxJobs) {
+      const description =
+        `the mock's outbox holds ${ctx.state.maxOutboxJobs} jobs (its maxOutboxJobs); ` +
+        "try again once some are sent";
+      throw new HttpError(429, "too_many_requests", description);
+    }
     // A time that matches the pattern but names no moment (2026-02-30, second 61, +9999).
     const sendAt =
       payload.send_time === undefined ? Number.NEGATIVE_INFINITY : parseTime(payload.send_time);
@@ -242,10 +283,10 @@ export const routes: readonly Route[] = [
     const faxIds = Object.fromEntries(to.map((destination) => [destination, newId()]));
     ctx.state.addJob({ record, faxIds, sendAt });
     return ok(payload.return_ids ? { ids: faxIds } : {}, 201);
-  }),
-  route("bulkUpdateOutboxFaxes", "PUT", "/accounts/{user_id}/outbox", (ctx) => {
+  },
+  bulkUpdateOutboxFaxes: (ctx) => {
     const uid = user(ctx);
-    const { ids, comment } = body<Schemas["BulkOutboxUpdateRequest"]>(ctx, "bulkUpdateOutboxFaxes");
+    const { ids, comment } = body<Schemas["BulkOutboxUpdateRequest"]>(ctx);
     const results = unique(ids).map((id) => {
       const job = ctx.state.outbox.get(id);
       if (!job) return { id, code: 404 as const };
@@ -255,56 +296,124 @@ export const routes: readonly Route[] = [
       return { id, code: 204 as const };
     });
     return ok({ results });
-  }),
-  route("getOutboxFax", "GET", "/accounts/{user_id}/outbox/{outbox_fax_id}", (ctx) => {
+  },
+  getOutboxFax: (ctx) => {
     return ok(job(ctx).record);
-  }),
-  route("updateOutboxFax", "PUT", "/accounts/{user_id}/outbox/{outbox_fax_id}", (ctx) => {
+  },
+  updateOutboxFax: (ctx) => {
     const target = notSending(job(ctx));
-    const { comment } = body<Schemas["PayloadOutboxModification"]>(ctx, "updateOutboxFax");
+    const { comment } = body<Schemas["PayloadOutboxModification"]>(ctx);
     if (comment !== undefined) target.record.comment.text = comment;
     return noContent();
-  }),
-  route("deleteOutboxFax", "DELETE", "/accounts/{user_id}/outbox/{outbox_fax_id}", (ctx) => {
+  },
+  deleteOutboxFax: (ctx) => {
     ctx.state.outbox.delete(notSending(job(ctx)).record.id);
     return noContent();
-  }),
+  },
 
   // Webhooks.
-  route("getWebhooks", "GET", "/hooks", (ctx) => {
-    checkQuery(ctx, "getWebhooks");
+  getWebhooks: (ctx) => {
     const event = ctx.query.get("event");
     return ok({ data: [...ctx.state.webhooks.values()].filter((hook) => hook.event === event) });
-  }),
-  route("createWebhook", "POST", "/hooks", (ctx) => {
-    const { target, event } = body<Schemas["Webhook"]>(ctx, "createWebhook");
+  },
+  createWebhook: (ctx) => {
+    const { target, event } = body<Schemas["Webhook"]>(ctx);
     const id = newId();
     ctx.state.webhooks.set(id, { id, target, event });
     return ok({ id }, 201);
-  }),
-  route("deleteWebhook", "DELETE", "/hooks/{hook_id}", (ctx) => {
+  },
+  deleteWebhook: (ctx) => {
     const id = param(ctx, "hook_id");
     if (!ctx.state.webhooks.delete(id)) throw notFound("webhook", id);
     return noContent();
-  }),
-];
+  },
+} satisfies { readonly [K in OperationId]?: Handler };
+
+/** The operations of generated/rules.ts. */
+export const operations: readonly OperationRules[] = Object.values(
+  rules as Record<string, object>,
+).filter((value): value is OperationRules => "method" in value && "path" in value && "id" in value);
+
+/**
+ * One route per operation: its handler, or the generic answer of an operation the mock keeps no
+ * state for. Sorted so that a literal segment wins over a parameter in the same place
+ * (`/accounts/self/member-details/{id}` before `/accounts/{user_id}/faxes/{fax_id}`).
+ */
+export function createRoutes(from: readonly OperationRules[] = operations): Route[] {
+  return from
+    .map((operation) => {
+      const handler = (handlers as Partial<Record<string, Handler>>)[operation.id];
+      return { operation, handle: handler ?? generic, handwritten: handler !== undefined };
+    })
+    .sort((a, b) => bySpecificity(a.operation.path, b.operation.path));
+}
+
+/** Literal segments before parameters, segment by segment; otherwise the spec's order. */
+function bySpecificity(a: string, b: string): number {
+  const x = a.split("/");
+  const y = b.split("/");
+  if (x.length !== y.length) return x.length - y.length;
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const px = x[i]?.startsWith("{") ?? false;
+    const py = y[i]?.startsWith("{") ?? false;
+    if (px !== py) return px ? 1 : -1;
+  }
+  return 0;
+}
+
+/**
+ * An operation without a handler: its query and body checked by the spec's rules, then 204 when
+ * the spec says the answer is empty, else 501 naming the operation (the mock cannot make up the
+ * records of an operation it keeps no state for).
+ */
+function generic(ctx: Context): Reply {
+  const { operation } = ctx;
+  const json = operation.body && operation.bodyType !== "multipart";
+  if (json && (ctx.body !== undefined || operation.bodyRequired)) body(ctx);
+  if (operation.response === "empty") return noContent();
+  const description =
+    `the mock does not implement ${operation.id} (${operation.method.toUpperCase()} ` +
+    `${operation.path}) yet: it is in the spec, but the mock keeps no state for it`;
+  return { status: 501, json: errorBody("not_implemented", description) };
+}
 
 export type RouteMatch =
   | { status: 200; route: Route; params: Record<string, string> }
   | { status: 404 }
   | { status: 405; allow: string };
 
-/** The route for a method and a path relative to the base URL, with its decoded parameters. */
-export function matchRoute(method: string, path: string): RouteMatch {
-  const segments = path.split("/");
-  const allowed: string[] = [];
-  for (const candidate of routes) {
-    const params = matchPath(candidate.path.split("/"), segments);
-    if (!params) continue;
-    if (candidate.method === method) return { status: 200, route: candidate, params };
-    allowed.push(candidate.method);
+/** Finds the route of a request: method and path (relative to the base URL) to operation. */
+export class Router {
+  private readonly routes: { route: Route; method: string; template: string[] }[];
+
+  constructor(routes: readonly Route[] = createRoutes()) {
+    this.routes = routes.map((route) => ({
+      route,
+      method: route.operation.method.toUpperCase(),
+      template: route.operation.path.split("/"),
+    }));
   }
-  return allowed.length ? { status: 405, allow: allowed.join(", ") } : { status: 404 };
+
+  /** The route for a method and a path relative to the base URL, with its decoded parameters. */
+  match(method: string, path: string): RouteMatch {
+    const segments = path.split("/");
+    const allowed: string[] = [];
+    for (const candidate of this.routes) {
+      const params = matchPath(candidate.template, segments);
+      if (!params) continue;
+      if (candidate.method === method) return { status: 200, route: candidate.route, params };
+      if (!allowed.includes(candidate.method)) allowed.push(candidate.method);
+    }
+    if (allowed.length === 0) return { status: 404 };
+    allowed.sort((a, b) => methodOrder(a) - methodOrder(b));
+    return { status: 405, allow: allowed.join(", ") };
+  }
+}
+
+/** Where a method goes in an `Allow` header: reads first, then writes, then the rest. */
+function methodOrder(method: string): number {
+  const i = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"].indexOf(method);
+  return i < 0 ? 99 : i;
 }
 
 function matchPath(template: string[], segments: string[]): Record<string, string> | undefined {
@@ -332,8 +441,9 @@ function decode(segment: string): string | undefined {
   }
 }
 
-function route(operationId: string, method: string, path: string, handle: Route["handle"]): Route {
-  return { operationId, method, path, handle };
+/** An `{error, description}` body, the API's shape of an error. */
+export function errorBody(error: string, description: string) {
+  return { error, description };
 }
 
 // Replies.
@@ -360,36 +470,31 @@ function notFound(kind: string, id: string): HttpError {
 
 // Validation with the spec's rules (generated/rules.ts), as the SDK does before sending.
 
-/** The rules of every operation, by operationId. */
-const operationRules = new Map<string, OperationRules>(
-  Object.values(rules as Record<string, object>)
-    .filter((value): value is OperationRules => "method" in value && "path" in value)
-    .map((operation) => [operation.id, operation]),
-);
-
 /**
  * The JSON body, checked against the operation's rules (400 when it breaks one), as the
  * validator's snapshot: plain JSON whose `__proto__` keys, if a rule lets one through, are data.
  */
-function body<T>(ctx: Context, operationId: string): T {
+function body<T>(ctx: Context): T {
   if (ctx.body === undefined)
     throw new HttpError(400, "invalid_request", "a JSON body is required");
-  const schema = operationRules.get(operationId)?.body;
+  const schema = ctx.operation.body;
   return (schema ? asHttpError(() => snapshot(schema, ctx.body, "")) : ctx.body) as T;
 }
 
-/** Checks the query with the SDK's own rule (validate.ts), after typing the URL's strings. */
-function checkQuery(ctx: Context, operationId: string): void {
-  const operation = operationRules.get(operationId);
-  if (!operation) return;
+/**
+ * Checks the query with the SDK's own rule (validate.ts), after typing the URL's strings. Every
+ * route runs it before its handler; parameters the spec does not declare are ignored.
+ */
+export function checkQuery(ctx: Context): void {
+  const { params } = ctx.operation;
   const query: Record<string, unknown> = {};
-  for (const [key, schema] of Object.entries(operation.params)) {
+  for (const [key, schema] of Object.entries(params)) {
     const text = key.startsWith("query.") ? ctx.query.get(key.slice("query.".length)) : null;
     if (text === null) continue;
     const isNumber = schema.type === "integer" || schema.type === "number";
     query[key.slice("query.".length)] = isNumber && text.trim() !== "" ? Number(text) : text;
   }
-  asHttpError(() => checkQueryRules(operation.params, query));
+  asHttpError(() => checkQueryRules(params, query));
 }
 
 /** A ValidationError becomes the API's 400 `invalid_request` answer. */
@@ -492,17 +597,6 @@ function sourceFax(ctx: Context, ref: { fax_id: string; user_id?: string }): Fax
 }
 
 // Small helpers.
-
-function inCategory(record: Fax, category: string | null): boolean {
-  if (category === "inbox") return record.direction === "incoming" && !record.is_spam;
-  if (category === "sent") return record.direction === "outgoing";
-  if (category === "spam") return record.is_spam === true;
-  return true;
-}
-
-function start(record: Fax): string {
-  return record.start_time ?? "";
-}
 
 function unique<T>(items: readonly T[]): T[] {
   return [...new Set(items)];

@@ -3,6 +3,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { components } from "../../generated/schema.js";
 import { isCalendarTime } from "../core/validate.js";
+import { MinHeap } from "./min-heap.js";
+import { FaxStore, FileStore, OutboxStore } from "./stores.js";
 
 type Schemas = components["schemas"];
 export type Account = Schemas["Account"];
@@ -35,6 +37,30 @@ export interface StoredFile {
 }
 
 export interface StateOptions {
+  /**
+   * Most fax records kept besides the seed data (default 5,000). Past it, the record added longest
+   * ago is dropped, as if deleted: a long-running mock's sent faxes do not grow forever.
+   */
+  maxFaxes?: number;
+  /**
+   * Most uploaded files kept (default 1,000). Past it, or past `maxFileBytes`, the oldest upload
+   * is dropped (how long the API keeps a transient upload is not documented): a send naming it is
+   * answered 400 `invalid_file`.
+   */
+  maxFiles?: number;
+  /** Most bytes of uploaded files kept, all together (default 256 MiB); see `maxFiles`. */
+  maxFileBytes?: number;
+  /**
+   * Most jobs the outbox holds at once (default 1,000). Jobs leave it when their faxes are sent (the
+   * fax records take their place), as with the API; a send that would exceed it is answered 429.
+   */
+  maxOutboxJobs?: number;
+  /**
+   * The shape of listFaxes answers: `"data"` (default) is SDK 3.0.4's `{data: {records}}`, the
+   * documented one; `"paged"` is the newer, unconfirmed `{records, count, limit, offset, has_more,
+   * next_offset}`. Both page by `limit` (default 50), `offset`, and the `after`/`before` window.
+   */
+  faxListShape?: "data" | "paged";
   /** Time from `submitted` to a sent fax record, in four equal steps (ms; default 400). */
   deliveryMs?: number;
   /** Number of seeded inbox faxes (default 300, enough for a bulk mark-as-read demo). */
@@ -65,6 +91,14 @@ export const seeds = {
   inboxFaxId: (i: number) => hexId(`inbox:${i}`),
 } as const;
 
+/** The defaults of the limits of {@link StateOptions}. */
+export const defaultStateLimits = {
+  maxFaxes: 5_000,
+  maxFiles: 1_000,
+  maxFileBytes: 256 * 1024 * 1024,
+  maxOutboxJobs: 1_000,
+} as const;
+
 const NEXT: Record<OutboxStatus, OutboxStatus | "delivered"> = {
   submitted: "converting",
   converting: "scheduled_for_sending",
@@ -75,20 +109,34 @@ const NEXT: Record<OutboxStatus, OutboxStatus | "delivered"> = {
 export class MockState {
   readonly accounts = new Map<string, Account>();
   readonly memberDetails = new Map<string, MemberDetail>();
-  /** Every fax record (inbox, sent and spam of every user), by ID. */
-  readonly faxes = new Map<string, Fax>();
-  readonly outbox = new Map<string, OutboxJob>();
-  readonly files = new Map<string, StoredFile>();
+  /** Every fax record (inbox, sent and spam of every user), by ID, indexed by owner and time. */
+  readonly faxes: FaxStore;
+  /** Outbox jobs by ID; each is scheduled for its next status change when stored. */
+  readonly outbox: OutboxStore<OutboxJob>;
+  /** Uploaded files by path, at most `maxFiles` and `maxFileBytes`. */
+  readonly files: FileStore<StoredFile>;
   readonly numbers = new Map<string, FaxNumber>();
   readonly webhooks = new Map<string, Webhook>();
   readonly now: () => number;
+  /** Most jobs the outbox holds (sends past it are answered 429). */
+  readonly maxOutboxJobs: number;
+  readonly faxListShape: "data" | "paged";
   private readonly stepMs: number;
+  /** Jobs by the time of their next status change: only the due ones are looked at. */
+  private readonly schedule = new MinHeap<{ due: number; job: OutboxJob }>();
 
   constructor(options: StateOptions = {}) {
     this.now = options.now ?? Date.now;
     this.stepMs = (options.deliveryMs ?? 400) / 4;
+    const inboxSize = options.seed === false ? 0 : (options.inboxSize ?? 300);
+    this.faxes = new FaxStore(limit(options, "maxFaxes"));
+    this.outbox = new OutboxStore((job) => this.reschedule(job));
+    this.files = new FileStore(limit(options, "maxFiles"), limit(options, "maxFileBytes"));
+    this.maxOutboxJobs = limit(options, "maxOutboxJobs");
+    this.faxListShape = options.faxListShape ?? "data";
     seedAccounts(this);
-    if (options.seed !== false) seedData(this, options.inboxSize ?? 300);
+    if (options.seed !== false) seedData(this, inboxSize);
+    this.faxes.seal();
   }
 
   /** The UID that a path's `user_id` names (`self` is the admin), or undefined if unknown. */
@@ -106,6 +154,57 @@ export class MockState {
 
   /** Moves a job to `status` now (tests use it to hold a job in `sending`). */
   setJobStatus(job: OutboxJob, status: OutboxStatus, at = this.now()): void {
+    this.changeStatus(job, status, at);
+    this.reschedule(job);
+  }
+
+  /**
+   * Advances the outbox jobs whose next status change is due by now; called before each request.
+   * Only due jobs are looked at (a min-heap by due time), so the cost does not grow with the
+   * number of jobs waiting.
+   */
+  advance(now = this.now()): void {
+    for (;;) {
+      const next = this.schedule.peek();
+      // `!(now >= due)`: a due time that is not a number (NaN) is never pushed nor reached.
+      if (!next || !(now >= next.due)) return;
+      this.schedule.pop();
+      const { job } = next;
+      // Stale entries (a job deleted, delivered or moved since) are skipped.
+      if (this.outbox.get(job.record.id) !== job || this.dueTime(job) !== next.due) continue;
+      this.step(job, now);
+    }
+  }
+
+  /** Moves one job through every status change due by `now`, then schedules its next one. */
+  private step(job: OutboxJob, now: number): void {
+    for (;;) {
+      const due = this.dueTime(job);
+      if (!(now >= due)) break;
+      const next = NEXT[job.record.status];
+      if (next === "delivered") {
+        this.deliver(job, due);
+        return;
+      }
+      this.changeStatus(job, next, due);
+    }
+    this.reschedule(job);
+  }
+
+  /** When the job's next status change is due (NaN: never). */
+  private dueTime(job: OutboxJob): number {
+    const scheduled = job.record.status === "scheduled_for_sending";
+    // -Infinity, not 0: a clock before 1970 (`now`) moves jobs too.
+    const waitFor = scheduled ? job.sendAt : Number.NEGATIVE_INFINITY;
+    return Math.max(job.statusSince + this.stepMs, waitFor);
+  }
+
+  private reschedule(job: OutboxJob): void {
+    const due = this.dueTime(job);
+    if (!Number.isNaN(due)) this.schedule.push(due, { due, job });
+  }
+
+  private changeStatus(job: OutboxJob, status: OutboxStatus, at: number): void {
     job.record.status = status;
     job.statusSince = at;
     job.record.last_updated_status_time = formatTime(at);
@@ -113,26 +212,6 @@ export class MockState {
       ...(job.record.status_changes ?? []),
       { at: formatTime(at), status },
     ];
-  }
-
-  /** Advances every outbox job by the time that has passed; called before each request. */
-  advance(now = this.now()): void {
-    for (const job of this.outbox.values()) {
-      for (;;) {
-        const scheduled = job.record.status === "scheduled_for_sending";
-        // -Infinity, not 0: a clock before 1970 (`now`) moves jobs too.
-        const waitFor = scheduled ? job.sendAt : Number.NEGATIVE_INFINITY;
-        const due = Math.max(job.statusSince + this.stepMs, waitFor);
-        // `!(now >= due)`: a due time that is not a number (NaN) is never reached.
-        if (!(now >= due)) break;
-        const next = NEXT[job.record.status];
-        if (next === "delivered") {
-          this.deliver(job, due);
-          break;
-        }
-        this.setJobStatus(job, next, due);
-      }
-    }
   }
 
   /** Replaces a job by one sent fax record per destination, with status `success`. */
@@ -154,6 +233,15 @@ export class MockState {
       });
     });
   }
+}
+
+/** A limit of the options, or its default; refused unless a whole number of at least 0. */
+function limit(options: StateOptions, name: keyof typeof defaultStateLimits): number {
+  const value = options[name] ?? defaultStateLimits[name];
+  if (!Number.isInteger(value) || value < 0) {
+    throw new RangeError(`${name} must be a whole number, at least 0 (got ${String(value)})`);
+  }
+  return value;
 }
 
 /** A 32-hex-digit ID like the API's, stable for a given name. */

@@ -14,14 +14,27 @@ export type ListFaxesQuery = Omit<ListFaxesParams, "user_id">;
 export interface FaxPage {
   records: Fax[];
   /**
-   * Whether another page may follow: the API's `has_more` when it says; otherwise (the SDK 3.0.4
-   * shape, which does not say) `false` for an empty page or one shorter than the `limit` asked
-   * for, else `true`, and the next page may then be empty.
+   * Whether another page may hold more records. The API's `has_more` when it says (newer shape);
+   * else (SDK 3.0.4 shape) whether the page is full: at least `limit` records, or without a
+   * `limit` at least {@link SMALLEST_DEFAULT_PAGE} (the smaller of the two defaults documented), so
+   * that `false` never hides a record (a `true` may be followed by an empty page).
    */
   hasMore: boolean;
   /** The `offset` of the next page, when the API gives one. */
   nextOffset?: number;
 }
+
+interface PageRead {
+  page: FaxPage;
+  said: boolean | undefined;
+  byOffset: boolean;
+}
+
+/**
+ * listFaxes' page size without a `limit`, the smaller of the documented ones: 50 (the Python
+ * SDK's documentation) and 25 (the newer list-faxes contract, unconfirmed).
+ */
+export const SMALLEST_DEFAULT_PAGE = 25;
 
 /**
  * Lists one page of fax records. Reads both response shapes the API may use: `{data: {records}}`
@@ -33,16 +46,22 @@ export function listFaxPage(
   options?: RequestOptions,
 ): ApiPromise<FaxPage> {
   return apiPromise(
-    readPage(client, query, options).then(({ page, response }) => ({ data: page, response })),
+    readFaxPage(client, query, options).then(({ data, response }) => ({
+      data: data.page,
+      response,
+    })),
   );
 }
 
-/** A page, and the API's own `has_more` (undefined when it does not say). */
-function readPage(
+/**
+ * One page, what the API said of more pages (`has_more`, if anything), and whether it pages by
+ * offset (it said `has_more` or `next_offset`).
+ */
+function readFaxPage(
   client: FaxPlusCore,
   query: ListFaxesQuery,
   options: RequestOptions | undefined,
-): Promise<Read> {
+): Promise<{ data: PageRead; response: Response }> {
   return listFaxesOperation(client, query, options)
     .withResponse()
     .then(({ data: list, response }) => {
@@ -54,13 +73,12 @@ function readPage(
           "its records are not a list of fax records",
         );
       }
-      const saidMore = typeof list?.has_more === "boolean" ? list.has_more : undefined;
-      const nextOffset = typeof list?.next_offset === "number" ? list.next_offset : undefined;
-      const full =
-        records.length > 0 && (query.limit === undefined || records.length >= query.limit);
-      const page: FaxPage = { records, hasMore: saidMore ?? (nextOffset !== undefined || full) };
-      if (nextOffset !== undefined) page.nextOffset = nextOffset;
-      return { page, saidMore, response };
+      const said = typeof list?.has_more === "boolean" ? list.has_more : undefined;
+      const full = records.length > 0 && records.length >= (query.limit ?? SMALLEST_DEFAULT_PAGE);
+      const page: FaxPage = { records, hasMore: said ?? full };
+      if (typeof list?.next_offset === "number") page.nextOffset = list.next_offset;
+      const byOffset = said !== undefined || page.nextOffset !== undefined;
+      return { data: { page, said, byOffset }, response };
     });
 }
 
@@ -76,8 +94,8 @@ export async function* iterateFaxes(
   query: ListFaxesQuery = {},
   options?: RequestOptions,
 ): AsyncGenerator<Fax, void, undefined> {
-  const first = await readPage(client, query, options);
-  if (first.saidMore !== undefined || first.page.nextOffset !== undefined) {
+  const { data: first } = await readFaxPage(client, query, options);
+  if (first.byOffset) {
     yield* byOffset(client, query, options, first);
   } else {
     yield* byTime(client, query, options, first.page);
@@ -88,17 +106,17 @@ async function* byOffset(
   client: FaxPlusCore,
   query: ListFaxesQuery,
   options: RequestOptions | undefined,
-  read: Read,
+  read: PageRead,
 ): AsyncGenerator<Fax, void, undefined> {
   let offset = query.offset ?? 0;
   for (;;) {
-    const { page, saidMore } = read;
+    const { page } = read;
     yield* page.records;
-    const more = saidMore ?? page.nextOffset !== undefined;
+    const more = read.said ?? page.nextOffset !== undefined;
     const next = page.nextOffset ?? offset + page.records.length;
     if (!more || page.records.length === 0 || next <= offset) return;
     offset = next;
-    read = await readPage(client, { ...query, offset }, options);
+    read = (await readFaxPage(client, { ...query, offset }, options)).data;
   }
 }
 
@@ -126,12 +144,6 @@ async function* byTime(
     before = oldest;
     page = await listFaxPage(client, { ...query, before }, options);
   }
-}
-
-interface Read {
-  page: FaxPage;
-  saidMore: boolean | undefined;
-  response: Response;
 }
 
 function isRecord(value: unknown): value is Fax {

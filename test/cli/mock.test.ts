@@ -68,6 +68,22 @@ it("listens on --port and waits --latency before every answer", async () => {
   expect(ms).toBeGreaterThanOrEqual(290); // timers may fire a millisecond early
 });
 
+it("answers listFaxes in the newer paged shape with --fax-list-shape paged, and refuses others", async () => {
+  const { url } = await startMock(["--fax-list-shape", "paged"]);
+  const response = await fetch(`${url}/accounts/self/faxes?category=inbox&limit=1`, {
+    headers: { authorization: "Bearer any" },
+  });
+  expect(await response.json()).toMatchObject({
+    limit: 1,
+    offset: 0,
+    has_more: true,
+    next_offset: 1,
+  });
+  const result = await cli.run(["mock", "--fax-list-shape", "flat"]);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toMatch(/--fax-list-shape must be data or paged/);
+});
+
 it("refuses a bad --port with exit code 2", async () => {
   const result = await cli.run(["mock", "--port", "70000"]);
   expect(result.code).toBe(2);

@@ -85,3 +85,29 @@ it("is reachable from the class too", async () => {
   const fax = new sdk.FaxPlus({ token: "t", baseUrl: server.baseUrl });
   expect(await fax.operations["getContact"]!({ contact_id: "c42" })).toMatchObject({ id: "c42" });
 });
+
+it("is routed by the mock with no edit of src/mock/: 501 naming it, 405 for another method", async () => {
+  const mockModule = (await import(join(dir, "src/mock/index.ts"))) as {
+    startMockServer: () => Promise<{ baseUrl: string; close: () => Promise<void> }>;
+  };
+  const mock = await mockModule.startMockServer();
+  try {
+    const get = (id: string) =>
+      fetch(`${mock.baseUrl}/accounts/self/contacts/${id}`, {
+        headers: { authorization: "Bearer t" },
+      });
+    const answer = await get("c42");
+    expect(answer.status).toBe(501);
+    expect(await answer.json()).toMatchObject({
+      error: "not_implemented",
+      description: expect.stringContaining("getContact"),
+    });
+    const put = await fetch(`${mock.baseUrl}/accounts/self/contacts/c42`, {
+      method: "PUT",
+      headers: { authorization: "Bearer t" },
+    });
+    expect(put.status).toBe(405);
+  } finally {
+    await mock.close();
+  }
+});

@@ -89,16 +89,16 @@ describe("listFaxPage", () => {
     const page = await listFaxPage(fax);
 
     expect(ids(page.records)).toEqual(["r1", "r2"]);
-    // The shape does not say whether more follow: a non-empty page may have a next one.
-    expect(page.hasMore).toBe(true);
+    // A short page: nothing more (the smallest default page is 25).
+    expect(page.hasMore).toBe(false);
     expect(page).not.toHaveProperty("nextOffset");
     expect(server.requests[0]).toMatchObject({ method: "GET", path: "/accounts/self/faxes" });
   });
 
-  it("in the SDK 3.0.4 shape, hasMore is false for a page shorter than its limit", async () => {
+  it("says hasMore for a full page of the SDK 3.0.4 shape, which has no has_more", async () => {
     answer = () => ({ json: { data: { records: store.slice(0, 2) } } });
-    expect((await listFaxPage(fax, { limit: 5 })).hasMore).toBe(false);
     expect((await listFaxPage(fax, { limit: 2 })).hasMore).toBe(true);
+    expect((await listFaxPage(fax, { limit: 3 })).hasMore).toBe(false);
   });
 
   it("reads the newer top-level shape with has_more and next_offset", async () => {
