@@ -343,10 +343,10 @@ describe("listFaxes", () => {
     it(`gives the SDK a boolean hasMore on every page, and all records by iterating (${faxListShape})`, async () => {
       const server = await start({ inboxSize: 60, faxListShape });
       const fax = new FaxPlus({ token: "t", baseUrl: server.baseUrl });
-      const first = await fax.listFaxes({ category: "inbox", limit: 25 });
+      const first = await fax.listFaxPage({ category: "inbox", limit: 25 });
       expect(first.records).toHaveLength(25);
       expect(first.hasMore).toBe(true);
-      const last = await fax.listFaxes({ category: "inbox", limit: 25, offset: 50 });
+      const last = await fax.listFaxPage({ category: "inbox", limit: 25, offset: 50 });
       expect(last.records).toHaveLength(10);
       expect(last.hasMore).toBe(false);
       const seen: string[] = [];
