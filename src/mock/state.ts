@@ -82,6 +82,8 @@ export class MockState {
   readonly numbers = new Map<string, FaxNumber>();
   readonly webhooks = new Map<string, Webhook>();
   readonly now: () => number;
+  /** Told of each outgoing fax record as it reaches its final status (callbacks.ts). */
+  onFaxSent: ((fax: Fax) => void) | undefined;
   private readonly stepMs: number;
 
   constructor(options: StateOptions = {}) {
@@ -152,6 +154,7 @@ export class MockState {
         submit_time: formatTime(job.statusSince),
         ...(record.cover_page ? { cover_page: withoutLogo(record.cover_page) } : {}),
       });
+      this.onFaxSent?.(this.faxes.get(id)!);
     });
   }
 }
@@ -186,7 +189,7 @@ function withoutLogo(cover: NonNullable<Outbox["cover_page"]>): NonNullable<Fax[
   return rest;
 }
 
-function faxDefaults(id: string, ownerId: string, at: number) {
+export function faxDefaults(id: string, ownerId: string, at: number) {
   return {
     id,
     owner_id: ownerId,

@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { ValidationError } from "../../src/index.js";
-import { parseWebhook, type WebhookCallback } from "../../src/webhooks.js";
+import { parseWebhook, type WebhookCallback } from "../../src/webhooks/parse.js";
 import type { components } from "../../generated/schema.js";
 
 type FaxStatus = components["schemas"]["FaxStatus"];
