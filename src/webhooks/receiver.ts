@@ -8,20 +8,25 @@ import { parseWebhook, type WebhookCallback, type WebhookEvent } from "./parse.j
 import { deliveryKey, memorySeenStore, type SeenStore } from "./seen.js";
 import { checkTrust, refetchFax, urlHasSecret, type WebhookTrust } from "./trust.js";
 
-/** One delivery of an event, as the receiver hands it to the app. */
-export interface WebhookDelivery<E extends WebhookEvent = WebhookEvent> {
-  /** The event's name (also `callback.hook.event`). */
-  event: E;
-  /** The checked body. */
-  callback: Extract<WebhookCallback, { hook: { event: E } }>;
-  /**
-   * Whether the fax is being retried by Fax.Plus: `hook.id` differs from `data.id` (the fax
-   * session ID, shared by all retries). Each retry is its own delivery, handed over once.
-   */
-  retry: boolean;
-  /** The fax as the API answered it, when the trust includes `refetch`. */
-  fax: Fax | undefined;
-}
+/**
+ * One delivery of an event, as the receiver hands it to the app; without a type argument, the
+ * union of every event's, narrowed by `event`.
+ */
+export type WebhookDelivery<E extends WebhookEvent = WebhookEvent> = {
+  [K in E]: {
+    /** The event's name (also `callback.hook.event`). */
+    event: K;
+    /** The checked body. */
+    callback: Extract<WebhookCallback, { hook: { event: K } }>;
+    /**
+     * Whether the fax is being retried by Fax.Plus: `hook.id` differs from `data.id` (the fax
+     * session ID, shared by all retries). Each retry is its own delivery, handed over once.
+     */
+    retry: boolean;
+    /** The fax as the API answered it, when the trust includes `refetch`. */
+    fax: Fax | undefined;
+  };
+}[E];
 
 /** The app's function for each event it wants; events without one are accepted and dropped. */
 export type WebhookHandlers = {
@@ -203,12 +208,12 @@ async function handOver(
   const event = callback.hook.event;
   const handler = settings.on[event] as ((delivery: WebhookDelivery) => unknown) | undefined;
   if (handler) {
-    const delivery: WebhookDelivery = {
+    const delivery = {
       event,
       callback,
       retry: callback.hook.id !== undefined && callback.hook.id !== callback.data.id,
       fax,
-    };
+    } as WebhookDelivery;
     try {
       await handler(delivery);
     } catch (error) {
