@@ -260,6 +260,10 @@ export class MockCallbacks {
     const delivered = status !== undefined && status >= 200 && status < 300;
     const delay = this.retryDelays[attempt - 1];
     const outcome = delivered ? "delivered" : delay === undefined ? "gave_up" : "failed";
+    // Queued before it is recorded: a listener sees the queue as the attempt left it.
+    if (outcome === "failed") {
+      this.enqueue({ ...pending, attempt: attempt + 1, dueAt: this.state.now() + delay! });
+    }
     this.record({
       ...base(hook, faxId, attempt),
       outcome,
@@ -267,9 +271,6 @@ export class MockCallbacks {
       ...(status !== undefined ? { status } : {}),
       ...(error !== undefined ? { error } : {}),
     });
-    if (outcome === "failed") {
-      this.enqueue({ ...pending, attempt: attempt + 1, dueAt: this.state.now() + delay! });
-    }
     this.wake();
   }
 
