@@ -12,8 +12,17 @@ export const mock: Runner = async (ctx) => {
   const latencyMs = args.number("latency") ?? 0;
   if (latencyMs < 0) throw new UsageError("--latency must be 0 or more");
   const token = args.string("token");
+  const receiveEveryMs = args.number("receive-every");
+  if (receiveEveryMs !== undefined && !(receiveEveryMs > 0)) {
+    throw new UsageError("--receive-every must be more than 0");
+  }
 
-  const server = await startMockServer({ port, latencyMs, ...(token ? { token } : {}) });
+  const server = await startMockServer({
+    port,
+    latencyMs,
+    ...(token ? { token } : {}),
+    ...(receiveEveryMs !== undefined ? { receiveEveryMs } : {}),
+  });
   out.print(server.baseUrl);
   if (out.errTty) {
     const accepts = token ? "the token given by --token" : "any token";
