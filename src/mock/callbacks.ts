@@ -155,11 +155,16 @@ export class MockCallbacks {
 
   /** Moves the outbox and the queue; the mock calls it after each request. */
   wake(): void {
+    if (this.closing.signal.aborted || !this.busy()) return;
+    this.keepTicking();
+    this.tick();
+  }
+
+  /** Runs the ticker while anything is pending (it stops itself when nothing is). */
+  private keepTicking(): void {
     if (this.ticker || this.closing.signal.aborted) return;
-    if (!this.busy()) return;
     this.ticker = setInterval(() => this.tick(), TICK_MS);
     this.ticker.unref();
-    this.tick();
   }
 
   /** Stops the timers and abandons what is in flight. */
@@ -184,16 +189,21 @@ export class MockCallbacks {
   private tick(): void {
     try {
       this.state.advance();
-      const now = this.state.now();
-      this.queue.sort((a, b) => a.dueAt - b.dueAt);
-      while (this.inFlight < CONCURRENCY && this.queue[0] && this.queue[0].dueAt <= now) {
-        void this.attempt(this.queue.shift()!);
-      }
+      this.pump();
     } finally {
       if (!this.busy()) {
         clearInterval(this.ticker);
         this.ticker = undefined;
       }
+    }
+  }
+
+  /** Starts the deliveries that are due, as many as may be in flight. */
+  private pump(): void {
+    const now = this.state.now();
+    this.queue.sort((a, b) => a.dueAt - b.dueAt);
+    while (this.inFlight < CONCURRENCY && this.queue[0] && this.queue[0].dueAt <= now) {
+      void this.attempt(this.queue.shift()!);
     }
   }
 
@@ -213,7 +223,8 @@ export class MockCallbacks {
       const body = JSON.stringify(callbackBody(hook, event, fax, this.state.now(), options));
       this.enqueue({ hook, faxId: fax.id, body, attempt: 1, dueAt: this.state.now() });
     }
-    this.wake();
+    this.pump();
+    this.keepTicking();
   }
 
   private enqueue(pending: Pending): void {
@@ -271,7 +282,8 @@ export class MockCallbacks {
       ...(status !== undefined ? { status } : {}),
       ...(error !== undefined ? { error } : {}),
     });
-    this.wake();
+    this.pump();
+    this.keepTicking();
   }
 
   private record(attempt: CallbackAttempt): void {
