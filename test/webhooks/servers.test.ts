@@ -35,6 +35,13 @@ const servers: Record<
     const { origin, server } = await serveNode(createServer(app));
     return { url: `${origin}/faxplus/${secret}`, server };
   },
+  "Express after express.json()": async (handler, secret) => {
+    const app = express();
+    app.use(express.json()); // the body is parsed before the receiver sees it
+    app.post("/faxplus/:secret", toNodeHandler(handler));
+    const { origin, server } = await serveNode(createServer(app));
+    return { url: `${origin}/faxplus/${secret}`, server };
+  },
   Hono: async (handler, secret) => {
     const app = new Hono();
     app.post("/faxplus/:secret", (c) => handler(c.req.raw));
