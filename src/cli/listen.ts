@@ -62,7 +62,14 @@ export const listen: Runner = async (ctx) => {
     client = await ctx.client();
     try {
       for (const event of events as WebhookEvent[]) {
-        registered.push((await client.createWebhook({ target: url, event })).id);
+        try {
+          registered.push((await client.createWebhook({ target: url, event })).id);
+        } catch (error) {
+          // A callback event that hooks cannot be registered for yet (the spec lists it in one
+          // place and not the other): skipped, not fatal.
+          if (!(error instanceof sdk.ValidationError) || error.field !== "event") throw error;
+          out.note(`not registered for ${event}: ${error.rule}`);
+        }
       }
     } catch (error) {
       await unregister(client, registered);
