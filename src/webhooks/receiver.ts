@@ -139,7 +139,13 @@ function checkOptions(options: WebhookHandlerOptions): Settings {
     trust,
     seen: seen ?? memorySeenStore(),
     maxBodyBytes,
-    onError: onError ?? ((error) => console.error("faxplus webhook:", error)),
+    onError: (error) => {
+      try {
+        (onError ?? ((e: unknown) => console.error("faxplus webhook:", e)))(error);
+      } catch {
+        // A reporter that throws changes no answer.
+      }
+    },
   };
 }
 

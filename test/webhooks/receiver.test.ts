@@ -237,6 +237,21 @@ describe("duplicates and retries", () => {
     expect(calls).toBe(2);
   });
 
+  it("an onError that throws changes no answer", async () => {
+    const handler = webhookHandler({
+      trust: "none",
+      on: {
+        fax_sent: () => {
+          throw new Error("app failure");
+        },
+      },
+      onError: () => {
+        throw new Error("reporter failure");
+      },
+    });
+    expect((await handler(post(withSecret, sentBody()))).status).toBe(500);
+  });
+
   it("a SeenStore that fails gets 503, the handler not called", async () => {
     const seen: SeenStore = { has: () => Promise.reject(new Error("redis down")), add: () => {} };
     const { handler, handed } = receiver("none", { seen });
