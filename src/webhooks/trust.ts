@@ -4,7 +4,7 @@
 // on Workers, Deno and Bun as well as on Node.
 import { getFax } from "../../generated/operations.js";
 import type { Fax } from "../../generated/types.js";
-import type { FaxPlusCore } from "../core/client.js";
+import { type FaxPlusCore, transportOf } from "../core/client.js";
 import { NotFoundError, ValidationError } from "../core/errors.js";
 import type { WebhookCallback } from "./parse.js";
 
@@ -53,11 +53,15 @@ export function checkTrust(trust: unknown): asserts trust is WebhookTrust {
       );
     }
   }
-  if (refetch !== undefined && (typeof refetch !== "object" || refetch === null)) {
-    throw new ValidationError(
-      "trust.refetch",
-      "must be a client (createFaxPlus() or new FaxPlus())",
-    );
+  if (refetch !== undefined) {
+    try {
+      transportOf(refetch as FaxPlusCore);
+    } catch {
+      throw new ValidationError(
+        "trust.refetch",
+        "must be a client (createFaxPlus() or new FaxPlus())",
+      );
+    }
   }
 }
 
@@ -124,7 +128,7 @@ export async function refetchFax(
     fax = await getFax(client, { fax_id: data.id });
   } catch (error) {
     if (error instanceof NotFoundError) {
-      return { kind: "refused", reason: `the API has no fax ${data.id}` };
+      return { kind: "refused", reason: `the API has no fax ${shown(data.id)}` };
     }
     if (error instanceof ValidationError) {
       return { kind: "refused", reason: `data.id is not a fax ID (${error.rule})` };
@@ -147,7 +151,7 @@ export async function refetchFax(
     if (body !== undefined && record !== undefined && body !== record) {
       return {
         kind: "refused",
-        reason: `${field} of fax ${data.id} is ${shown(record)} in the API, not ${shown(body)}`,
+        reason: `${field} of fax ${shown(data.id)} is ${shown(record)} in the API, not ${shown(body)}`,
       };
     }
   }

@@ -337,6 +337,11 @@ describe("options", () => {
     ["an empty trust", { on: {}, trust: {} }, "trust"],
     ["a short secret", { on: {}, trust: { urlSecret: "abc" } }, "trust.urlSecret"],
     ["a refetch that is no client", { on: {}, trust: { refetch: 5 } }, "trust.refetch"],
+    [
+      "a refetch that looks like one",
+      { on: {}, trust: { refetch: { userId: "self" } } },
+      "trust.refetch",
+    ],
     ["a handler that is no function", { on: { fax_sent: "x" }, trust: "none" }, "on.fax_sent"],
     ["no handlers", { trust: "none" }, "on"],
     ["a zero body limit", { on: {}, trust: "none", maxBodyBytes: 0 }, "maxBodyBytes"],
