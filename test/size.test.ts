@@ -20,7 +20,7 @@ interface SizeModule {
 }
 
 /** Gzip bytes each bundle may not exceed. */
-const CEILINGS: Record<string, number> = { read: 7700, send: 10400, all: 20800, class: 17950 };
+const CEILINGS: Record<string, number> = { read: 7700, send: 10400, all: 20850, class: 17950 };
 
 const benchUrl = new URL("../bench/size.js", import.meta.url).href;
 let rows: Map<string, Row>;
