@@ -73,7 +73,8 @@ export function partOf(file) {
   if (file.startsWith("src/core/")) return "core";
   if (file === "generated/rules.ts") return "rules";
   if (file.startsWith("src/operations/") || file === "generated/operations.ts") return "operations";
-  if (file.startsWith("src/workflows/") || file === "src/webhooks.ts") return "workflows";
+  if (file.startsWith("src/workflows/")) return "workflows";
+  if (file.startsWith("src/webhooks/")) return "webhooks";
   if (file === "src/faxplus.ts") return "class";
   return "other";
 }

@@ -70,9 +70,20 @@ export type { FaxPage, ListFaxesQuery } from "./workflows/records.js";
 export { waitForDelivery, DeliveryTimeoutError } from "./workflows/delivery.js";
 export type { Clock, WaitForDeliveryOptions } from "./workflows/delivery.js";
 
-// Webhook callbacks.
-export { parseWebhook } from "./webhooks.js";
-export type { WebhookCallback, WebhookEvent } from "./webhooks.js";
+// Webhook callbacks: checking a body, and a receiver for any server.
+export { parseWebhook, webhookEvents } from "./webhooks/parse.js";
+export type { WebhookCallback, WebhookEvent } from "./webhooks/parse.js";
+export { webhookHandler, DEFAULT_WEBHOOK_BODY_BYTES } from "./webhooks/receiver.js";
+export type {
+  WebhookDelivery,
+  WebhookHandler,
+  WebhookHandlerOptions,
+  WebhookHandlers,
+} from "./webhooks/receiver.js";
+export { memorySeenStore, deliveryKey, DEFAULT_SEEN_KEYS } from "./webhooks/seen.js";
+export type { SeenStore } from "./webhooks/seen.js";
+export { newWebhookSecret, MIN_SECRET_LENGTH } from "./webhooks/trust.js";
+export type { WebhookTrust } from "./webhooks/trust.js";
 
 // Types of the spec: a named type per schema and per operation's parameters, and the raw maps.
 export type * from "../generated/types.js";

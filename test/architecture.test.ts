@@ -66,13 +66,13 @@ const LAYERS: [layer: string, mayImport: string[]][] = [
   ],
   ["src/operations/", ["src/core/", "src/operations/", "generated/"]],
   ["src/workflows/", ["src/core/", "src/operations/", "src/workflows/", "generated/"]],
-  ["src/webhooks.ts", ["src/core/", "generated/"]],
+  ["src/webhooks/", ["src/core/", "src/operations/", "src/webhooks/", "generated/"]],
   ["src/mock/", ["src/core/", "src/mock/", "generated/"]],
   // The command line is a client of the SDK: its public entry points only.
   ["src/cli/", ["src/cli/", "src/index.ts", "src/node.ts", "src/mock/index.ts"]],
   [
     "src/faxplus.ts",
-    ["src/core/", "src/operations/", "src/workflows/", "src/webhooks.ts", "generated/"],
+    ["src/core/", "src/operations/", "src/workflows/", "src/webhooks/", "generated/"],
   ],
 ];
 

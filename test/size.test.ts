@@ -20,10 +20,11 @@ interface SizeModule {
 }
 
 /**
- * Gzip bytes each bundle may not exceed. (+100 to +150 B in December 2026: the rules carry the
- * examples shown in messages, the send limits and the accepted upload formats.)
+ * Gzip bytes each bundle may not exceed. (December 2026: the rules carry the examples shown in
+ * messages, the send limits and the accepted upload formats; the main entry holds the webhook
+ * receiver, about 2.2 kB.)
  */
-const CEILINGS: Record<string, number> = { read: 7700, send: 10500, all: 18850, class: 18100 };
+const CEILINGS: Record<string, number> = { read: 7700, send: 10500, all: 21000, class: 18100 };
 
 const benchUrl = new URL("../bench/size.js", import.meta.url).href;
 let rows: Map<string, Row>;

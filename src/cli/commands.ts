@@ -233,11 +233,13 @@ export const COMMANDS: Record<string, Command> = {
   },
   mock: {
     summary: "run the embedded mock API as a local server",
-    usage: "mock [--port N] [--token TOKEN] [--latency MS] [--fax-list-shape data|paged]",
+    usage:
+      "mock [--port N] [--token TOKEN] [--latency MS] [--fax-list-shape data|paged] [--receive-every MS]",
     description:
       "Serves an in-memory Fax.Plus API on 127.0.0.1 for apps in any language, until\n" +
       "interrupted. Prints its base URL (http://127.0.0.1:PORT/v3) on stdout; point\n" +
-      "FAXPLUS_BASE_URL at it. With --token it accepts only that token, else any.",
+      "FAXPLUS_BASE_URL at it. With --token it accepts only that token, else any.\n" +
+      "It POSTs fax_sent and fax_received to webhooks registered on loopback URLs.",
     options: {
       port: { type: "string", value: "N", help: "port (default: a free one)" },
       latency: { type: "string", value: "MS", help: "delay before every answer" },
@@ -246,12 +248,38 @@ export const COMMANDS: Record<string, Command> = {
         value: "SHAPE",
         help: "listFaxes answers: data ({data: {records}}, default) or paged (has_more)",
       },
+      "receive-every": { type: "string", value: "MS", help: "make a fax arrive every MS" },
     },
     positionals: none,
     json: false,
     mutates: false,
     offline: true,
     load: async () => (await import("./mock.js")).mock,
+  },
+  "webhooks listen": {
+    summary: "receive webhooks locally and print each event",
+    usage: "webhooks listen [--port N] [--forward URL] [--event EVENT ...] [options]",
+    description:
+      "Serves a webhook receiver on 127.0.0.1 and prints each event as it arrives (one line,\n" +
+      "or the callback's JSON with --json). Prints its URL first; the URL carries a random\n" +
+      "secret, and bodies posted without it are refused. When FAXPLUS_BASE_URL is a loopback\n" +
+      "API (faxplus mock), registers itself for each event and removes the registrations on\n" +
+      "exit. With --forward, POSTs each event on to URL; a failure there answers 500, so the\n" +
+      "API retries the delivery.",
+    options: {
+      port: { type: "string", value: "N", help: "port (default: a free one)" },
+      forward: { type: "string", value: "URL", help: "POST each event on to this URL" },
+      event: {
+        type: "string",
+        value: "EVENT",
+        multiple: true,
+        help: "register for this event only; repeat for more (default: all)",
+      },
+    },
+    positionals: none,
+    json: true,
+    mutates: false,
+    load: async () => (await import("./listen.js")).listen,
   },
 };
 

@@ -37,6 +37,10 @@ async function main(argv: string[], io: Io): Promise<number> {
     out.print(manifest.version);
     return 0;
   }
+  // A command of two words (`webhooks listen`).
+  if (rest[0] !== undefined && Object.hasOwn(COMMANDS, `${name} ${rest[0]}`)) {
+    return main([`${name} ${rest[0]}`, ...rest.slice(1)], io);
+  }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     // Echo only what looks like a command name: a mistyped argument may be a token.

@@ -18,6 +18,10 @@ export const mock: Runner = async (ctx) => {
       `--fax-list-shape must be data or paged (got ${JSON.stringify(faxListShape)})`,
     );
   }
+  const receiveEveryMs = args.number("receive-every");
+  if (receiveEveryMs !== undefined && !(receiveEveryMs > 0)) {
+    throw new UsageError("--receive-every must be more than 0");
+  }
 
   // No request log: nothing outside this process could read it, and it would only use memory.
   const server = await startMockServer({
@@ -26,6 +30,7 @@ export const mock: Runner = async (ctx) => {
     faxListShape,
     maxRecordedRequests: 0,
     ...(token ? { token } : {}),
+    ...(receiveEveryMs !== undefined ? { receiveEveryMs } : {}),
   });
   out.print(server.baseUrl);
   if (out.errTty) {

@@ -11,16 +11,19 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type CallbackOptions, type IncomingFax, MockCallbacks } from "./callbacks.js";
 import { MAX_NESTING, nestedDeeperThan, readBody } from "./request-body.js";
 import { checkQuery, errorBody, HttpError, type Reply, type RouteMatch, Router } from "./routes.js";
-import { MockState, type StateOptions } from "./state.js";
+import { type Fax, MockState, type StateOptions } from "./state.js";
 
 export { pdfDocument, tiffDocument } from "./documents.js";
 export { defaultStateLimits, MockState, seeds } from "./state.js";
 export type { StateOptions } from "./state.js";
+export { defaultCallbackOptions } from "./callbacks.js";
+export type { CallbackAttempt, CallbackOptions, IncomingFax, MockCallbacks } from "./callbacks.js";
 export type { Account, Fax, FaxNumber, Outbox, OutboxJob, StoredFile, Webhook } from "./state.js";
 
-export interface MockServerOptions extends StateOptions {
+export interface MockServerOptions extends StateOptions, CallbackOptions {
   /** Accept only this bearer token (default: any non-empty token). */
   token?: string;
   /** Delay before every answer, in ms (default 0); also settable later as `server.latencyMs`. */
@@ -120,6 +123,11 @@ export class MockServer {
   readonly maxBodyBytes: number;
   /** Largest upload body, in bytes. */
   readonly maxUploadBytes: number;
+  /**
+   * The webhook callbacks: the mock POSTs `fax_sent` and `fax_received` to the loopback targets
+   * of hooks registered through the API. `attempts` records each delivery attempt.
+   */
+  readonly callbacks: MockCallbacks;
   private readonly token: string | undefined;
   private readonly faults: { status: number; options: FailOptions }[] = [];
   private corrupt: ((body: unknown) => unknown) | undefined;
@@ -137,6 +145,7 @@ export class MockServer {
     this.latencyMs = options.latencyMs ?? 0;
     this.maxBodyBytes = byteLimit(options, "maxBodyBytes");
     this.maxUploadBytes = byteLimit(options, "maxUploadBytes");
+    this.callbacks = new MockCallbacks(this.state, options);
     this.http = createServer((req, res) => void this.serve(req, res));
     // `Expect: 100-continue`: only a request with a valid token is invited to send its body.
     this.http.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
@@ -155,8 +164,17 @@ export class MockServer {
     this.corrupt = transform;
   }
 
-  /** Stops listening and drops open connections. */
+  /**
+   * A fax arrives now: its record is stored (incoming, owned by the number's owner) and
+   * `fax_received` is POSTed to the hooks of that event.
+   */
+  receiveFax(fax: IncomingFax = {}): Fax {
+    return this.callbacks.receiveFax(fax);
+  }
+
+  /** Stops listening, drops open connections and pending callbacks. */
   close(): Promise<void> {
+    this.callbacks.close();
     return new Promise((resolve, reject) => {
       this.http.close((error) => (error ? reject(error) : resolve()));
       this.http.closeAllConnections();
@@ -241,6 +259,7 @@ export class MockServer {
       authorized,
     });
     if (reply.recordedBody) record.body = reply.recordedBody;
+    this.callbacks.wake(); // a fax sent or a hook registered: callbacks may be due
     const corrupt = this.corrupt;
     this.corrupt = undefined;
     return corrupt ? { ...reply, json: corrupt(reply.json) } : reply;

@@ -121,6 +121,8 @@ export class MockState {
   /** Most jobs the outbox holds (sends past it are answered 429). */
   readonly maxOutboxJobs: number;
   readonly faxListShape: "data" | "paged";
+  /** Told of each outgoing fax record as it reaches its final status (callbacks.ts). */
+  onFaxSent: ((fax: Fax) => void) | undefined;
   private readonly stepMs: number;
   /** Jobs by the time of their next status change: only the due ones are looked at. */
   private readonly schedule = new MinHeap<{ due: number; job: OutboxJob }>();
@@ -231,6 +233,7 @@ export class MockState {
         submit_time: formatTime(job.statusSince),
         ...(record.cover_page ? { cover_page: withoutLogo(record.cover_page) } : {}),
       });
+      this.onFaxSent?.(this.faxes.get(id)!);
     });
   }
 }
@@ -274,7 +277,7 @@ function withoutLogo(cover: NonNullable<Outbox["cover_page"]>): NonNullable<Fax[
   return rest;
 }
 
-function faxDefaults(id: string, ownerId: string, at: number) {
+export function faxDefaults(id: string, ownerId: string, at: number) {
   return {
     id,
     owner_id: ownerId,

@@ -1,12 +1,17 @@
 // Webhook callbacks: the JSON body Fax.Plus POSTs to a registered target URL, checked against the
 // spec's WebhookCallback schema and narrowed by its event.
-import * as rules from "../generated/rules.js";
-import type { WebhookCallbackData, WebhookCallbackHook } from "../generated/types.js";
-import { ValidationError } from "./core/errors.js";
-import { parseJson, snapshot } from "./core/validate.js";
+import * as rules from "../../generated/rules.js";
+import type { WebhookCallbackData, WebhookCallbackHook } from "../../generated/types.js";
+import { ValidationError } from "../core/errors.js";
+import { parseJson, snapshot } from "../core/validate.js";
 
-/** An event a callback can carry (the spec's enum: `fax_sent`, `fax_received`, ...). */
+/** An event a callback can carry, as the spec lists them (`fax_sent`, `fax_received`, ...). */
 export type WebhookEvent = NonNullable<WebhookCallbackHook["event"]>;
+
+/** Every event a callback can carry, read from the spec's rules (a spec update adds to it). */
+export function webhookEvents(): readonly WebhookEvent[] {
+  return rules.WebhookCallbackHook.properties.event.enum as readonly WebhookEvent[];
+}
 
 /** A checked callback body; narrow it with `callback.hook.event`. */
 export type WebhookCallback = {
