@@ -149,7 +149,7 @@ async function forwardTo(ctx: Context, url: string, delivery: WebhookDelivery): 
 }
 
 async function unregister(client: FaxPlus, ids: string[]): Promise<void> {
-  await Promise.allSettled(ids.map((id) => client.deleteWebhook(id)));
+  await Promise.allSettled(ids.map((hook_id) => client.deleteWebhook({ hook_id })));
 }
 
 function close(server: Server): Promise<void> {

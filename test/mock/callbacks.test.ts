@@ -63,7 +63,7 @@ describe("what the mock POSTs", () => {
     const attempted = attemptsUntil(mock, (a) => a.length === 1);
     const faxId = await sendOne(fax, "+14155550166");
     expect((await attempted)[0]).toMatchObject({ outcome: "delivered", status: 200, faxId });
-    const record = await fax.getFax(faxId);
+    const record = await fax.getFax({ fax_id: faxId });
     expect(bodies).toEqual([
       {
         hook: { id: faxId, event: "fax_sent", event_time: expect.any(String), target: url },
@@ -102,7 +102,7 @@ describe("what the mock POSTs", () => {
         }),
       ]);
     }
-    expect(await fax.getFax(arrived.id)).toMatchObject({ direction: "incoming", pages: 2 });
+    expect(await fax.getFax({ fax_id: arrived.id })).toMatchObject({ direction: "incoming", pages: 2 });
   });
 
   it("fax_page_received once per page, before fax_received (hooks of it set in the state)", async () => {
