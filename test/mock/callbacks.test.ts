@@ -102,7 +102,10 @@ describe("what the mock POSTs", () => {
         }),
       ]);
     }
-    expect(await fax.getFax({ fax_id: arrived.id })).toMatchObject({ direction: "incoming", pages: 2 });
+    expect(await fax.getFax({ fax_id: arrived.id })).toMatchObject({
+      direction: "incoming",
+      pages: 2,
+    });
   });
 
   it("fax_page_received once per page, before fax_received (hooks of it set in the state)", async () => {
