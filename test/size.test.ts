@@ -20,7 +20,7 @@ interface SizeModule {
 }
 
 /** Gzip bytes each bundle may not exceed. */
-const CEILINGS: Record<string, number> = { read: 7700, send: 10400, all: 18700, class: 17950 };
+const CEILINGS: Record<string, number> = { read: 8400, send: 11000, all: 19700, class: 18750 };
 
 const benchUrl = new URL("../bench/size.js", import.meta.url).href;
 let rows: Map<string, Row>;
@@ -45,7 +45,8 @@ describe("browser bundles", () => {
       "rules",
     ]);
     // Only the rule of getFax's parameters, not those of other operations (sendFax's `from`).
-    expect(row("read").text).not.toContain("no_number");
+    // (Its refusal words mention no_number when a pattern accepts it: the pattern is NO_NUMBER too.)
+    expect(row("read").text).not.toContain("NO_NUMBER");
     // Only the checkers its rules use: no array or object checker.
     expect(row("read").text).not.toContain("must have at most");
   });
