@@ -184,7 +184,11 @@ export function normaliseOptions(input: FaxPlusOptions | undefined): Settings {
 /** Whether `baseUrl` is on the host of the Fax.Plus API itself (not a proxy, a mock or a path). */
 function isTheApi(baseUrl: string): boolean {
   if (baseUrl.startsWith("/")) return false;
-  return new URL(baseUrl).hostname === new URL(DEFAULT_BASE_URL).hostname;
+  try {
+    return new URL(baseUrl).hostname === new URL(DEFAULT_BASE_URL).hostname;
+  } catch {
+    return false; // not an absolute URL: checkBaseUrl has had its say
+  }
 }
 
 /** The transport settings of one call: `options` checked and applied over the client's. */
