@@ -59,7 +59,7 @@ async function tour() {
     say(`   forwarded ${seeds.inboxFaxId(0)} -> ${Object.keys(forwarded).join(", ")}`);
 
     step(6, "Resend a failed fax (recipients and number read from the original record)");
-    const failed = await fax.getFax(seeds.failedFaxId);
+    const failed = await fax.getFax({ fax_id: seeds.failedFaxId });
     const resent = await fax.resend(seeds.failedFaxId);
     say(`   ${failed.id} had ${failed.status}; resent to ${Object.keys(resent).join(", ")}`);
 

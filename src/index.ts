@@ -70,6 +70,10 @@ export type { FaxPage, ListFaxesQuery } from "./workflows/records.js";
 export { waitForDelivery, DeliveryTimeoutError } from "./workflows/delivery.js";
 export type { Clock, WaitForDeliveryOptions } from "./workflows/delivery.js";
 
+// Fax numbers as people write them, in the form the API takes (never applied silently).
+export { normalizeFaxNumber } from "./fax-number.js";
+export type { NormalizedFaxNumber } from "./fax-number.js";
+
 // Webhook callbacks: checking a body, and a receiver for any server.
 export { parseWebhook, webhookEvents } from "./webhooks/parse.js";
 export type { WebhookCallback, WebhookEvent } from "./webhooks/parse.js";

@@ -29,7 +29,7 @@ it("runs the demo workflow against the mock and exits 0", async () => {
   expect(stdout).toContain(
     `250 updated in ${requests} requests of at most ${limits.bulkFaxIds} IDs`,
   );
-  expect(stdout).toMatch(/ValidationError: to\[1\]: must match pattern/);
+  expect(stdout).toMatch(/ValidationError: to\[1\]: must be a fax number/);
   expect(stdout).toMatch(/requests sent: 0/);
   expect(stdout.match(/retry after status 503/g)).toHaveLength(2);
   expect(stdout).toMatch(/a send answered 503 is never retried: InternalServerError/);

@@ -1,6 +1,7 @@
 // Argument parsing: node:util parseArgs over a command's option table, plus typed accessors.
 // Imports nothing of the SDK, so that `faxplus --help` starts fast.
 import { parseArgs } from "node:util";
+import { didYouMean } from "./suggest.js";
 
 /** Bad usage: exit code 2, nothing was sent. */
 export class UsageError extends Error {
@@ -105,7 +106,10 @@ export function parse(argv: string[], options: OptionTable, positionals: Positio
   try {
     parsed = parseArgs({ args: argv, options: config, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(parseArgsMessage(error));
+    const message = parseArgsMessage(error);
+    const unknown = /^Unknown option '--([^']+)'/.exec(message)?.[1];
+    const hint = unknown === undefined ? "" : didYouMean(unknown, Object.keys(options), "--");
+    throw new UsageError(message + hint);
   }
   const args = new Args(parsed.values as Record<string, Value>, parsed.positionals);
   if (args.flag("help")) return args;

@@ -1,33 +1,9 @@
-// The command table: names, options and help texts, and a loader per command. The commands'
-// code (and the SDK) is imported only when a command runs, so `faxplus --help` stays fast.
-import {
-  DRY_RUN_OPTION,
-  GLOBAL_OPTIONS,
-  JSON_OPTION,
-  type OptionTable,
-  type Positionals,
-} from "./args.js";
-import type { Context } from "./context.js";
-
-/** Runs a command; resolves to its exit code (0 when it returns nothing). */
-export type Runner = (ctx: Context) => Promise<number | void>;
-
-export interface Command {
-  summary: string;
-  /** The synopsis after `faxplus `. */
-  usage: string;
-  /** What it does, in a few lines of help. */
-  description: string;
-  /** The command's own options; `--json`, `--dry-run` and the global ones are added. */
-  options: OptionTable;
-  positionals: Positionals;
-  json: boolean;
-  /** Changes something: takes `--dry-run`. */
-  mutates: boolean;
-  /** Needs no token (`mock`). */
-  offline?: boolean;
-  load: () => Promise<Runner>;
-}
+// The command table: names, options and help texts, and a loader per command; commands that
+// share a name form a group (`faxplus webhooks list`). The commands' code (and the SDK) is
+// imported only when a command runs, so `faxplus --help` stays fast.
+import type { OptionTable, Positionals } from "./args.js";
+import { didYouMean } from "./suggest.js";
+import { isGroup, optionsOf, type Command, type CommandGroup } from "./types.js";
 
 const none: Positionals = { min: 0, max: 0, name: "" };
 const oneId: Positionals = { min: 1, max: 1, name: "ID" };
@@ -42,7 +18,7 @@ const comment: OptionTable = {
   comment: { type: "string", value: "TEXT", help: "a comment stored with the fax" },
 };
 
-export const COMMANDS: Record<string, Command> = {
+export const COMMANDS: Record<string, Command | CommandGroup> = {
   send: {
     summary: "upload files and send them as a fax",
     usage: "send --from NUMBER --to NUMBER [--to NUMBER ...] [FILE ...] [--from-fax ID] [options]",
@@ -78,7 +54,6 @@ export const COMMANDS: Record<string, Command> = {
       ...wait,
     },
     positionals: { min: 0, max: Number.POSITIVE_INFINITY, name: "FILE" },
-    json: true,
     mutates: true,
     load: async () => (await import("./send.js")).send,
   },
@@ -100,7 +75,6 @@ export const COMMANDS: Record<string, Command> = {
       ...wait,
     },
     positionals: oneId,
-    json: true,
     mutates: true,
     load: async () => (await import("./send.js")).resend,
   },
@@ -126,7 +100,6 @@ export const COMMANDS: Record<string, Command> = {
       ...wait,
     },
     positionals: oneId,
-    json: true,
     mutates: true,
     load: async () => (await import("./send.js")).forward,
   },
@@ -142,7 +115,6 @@ export const COMMANDS: Record<string, Command> = {
       all: { type: "boolean", help: "every matching record, all pages" },
     },
     positionals: none,
-    json: true,
     mutates: false,
     load: async () => (await import("./faxes.js")).list,
   },
@@ -152,7 +124,6 @@ export const COMMANDS: Record<string, Command> = {
     description: "Shows every field of the fax record ID.",
     options: {},
     positionals: oneId,
-    json: true,
     mutates: false,
     load: async () => (await import("./faxes.js")).get,
   },
@@ -170,7 +141,6 @@ export const COMMANDS: Record<string, Command> = {
       },
     },
     positionals: oneId,
-    json: true,
     mutates: false,
     load: async () => (await import("./delivery.js")).wait,
   },
@@ -191,7 +161,6 @@ export const COMMANDS: Record<string, Command> = {
       report: { type: "boolean", help: "the confirmation report instead of the document" },
     },
     positionals: oneId,
-    json: true,
     mutates: false,
     load: async () => (await import("./download.js")).download,
   },
@@ -201,7 +170,6 @@ export const COMMANDS: Record<string, Command> = {
     description: "Lists queued, converting, scheduled and sending faxes.",
     options: {},
     positionals: none,
-    json: true,
     mutates: false,
     load: async () => (await import("./outbox.js")).outbox,
   },
@@ -211,7 +179,6 @@ export const COMMANDS: Record<string, Command> = {
     description: "Cancels the outbox job ID (as listed by outbox).",
     options: {},
     positionals: oneId,
-    json: false,
     mutates: true,
     load: async () => (await import("./outbox.js")).cancel,
   },
@@ -227,14 +194,117 @@ export const COMMANDS: Record<string, Command> = {
       unread: { type: "boolean", help: "mark them unread instead" },
     },
     positionals: { min: 0, max: Number.POSITIVE_INFINITY, name: "ID" },
-    json: true,
     mutates: true,
     load: async () => (await import("./faxes.js")).markRead,
+  },
+  numbers: {
+    summary: "list the fax numbers of the account",
+    usage: "numbers [options]",
+    description:
+      "Lists the account's fax numbers (for --from), with their status and who they are\n" +
+      "assigned to.",
+    options: {},
+    positionals: none,
+    mutates: false,
+    load: async () => (await import("./account.js")).numbers,
+  },
+  account: {
+    summary: "show the account",
+    usage: "account [options]",
+    description: "Shows the account the token acts on: name, email, type, status and settings.",
+    options: {},
+    positionals: none,
+    mutates: false,
+    load: async () => (await import("./account.js")).account,
+  },
+  webhooks: {
+    summary: "list, create, delete and listen to webhooks",
+    description: "Webhooks: Fax.Plus POSTs an event (a fax sent or received) to a URL of yours.",
+    commands: {
+      list: {
+        summary: "list the webhooks",
+        usage: "webhooks list [--event EVENT] [options]",
+        description: "Lists the webhooks of one event, or of every event.",
+        options: {
+          event: {
+            type: "string",
+            value: "EVENT",
+            help: "fax_sent, fax_received or fax_page_received (default: all)",
+          },
+        },
+        positionals: none,
+        mutates: false,
+        load: async () => (await import("./webhooks.js")).list,
+      },
+      create: {
+        summary: "register a webhook",
+        usage: "webhooks create --event EVENT --target URL [options]",
+        description: "Registers URL to receive EVENT; prints the new webhook's ID.",
+        options: {
+          event: {
+            type: "string",
+            value: "EVENT",
+            help: "fax_sent, fax_received or fax_page_received",
+            required: true,
+          },
+          target: { type: "string", value: "URL", help: "the URL to POST to", required: true },
+        },
+        positionals: none,
+        mutates: true,
+        load: async () => (await import("./webhooks.js")).create,
+      },
+      delete: {
+        summary: "delete a webhook",
+        usage: "webhooks delete ID [options]",
+        description: "Deletes the webhook ID (as listed by webhooks list).",
+        options: {},
+        positionals: oneId,
+        mutates: true,
+        load: async () => (await import("./webhooks.js")).remove,
+      },
+      listen: {
+        summary: "receive webhooks locally and print each event",
+        usage: "webhooks listen [--port N] [--forward URL] [--event EVENT ...] [options]",
+        description:
+          "Serves a webhook receiver on 127.0.0.1 and prints each event as it arrives (one line,\n" +
+          "or the callback's JSON with --json). Prints its URL first; the URL carries a random\n" +
+          "secret, and bodies posted without it are refused. When FAXPLUS_BASE_URL is a loopback\n" +
+          "API (faxplus mock), registers itself for each event and removes the registrations on\n" +
+          "exit. With --forward, POSTs each event on to URL; a failure there answers 500, so the\n" +
+          "API retries the delivery.",
+        options: {
+          port: { type: "string", value: "N", help: "port (default: a free one)" },
+          forward: { type: "string", value: "URL", help: "POST each event on to this URL" },
+          event: {
+            type: "string",
+            value: "EVENT",
+            multiple: true,
+            help: "register for this event only; repeat for more (default: all)",
+          },
+        },
+        positionals: none,
+        mutates: false,
+        load: async () => (await import("./listen.js")).listen,
+      },
+    },
+  },
+  completion: {
+    summary: "print a shell completion script (bash or zsh)",
+    usage: "completion bash|zsh",
+    description:
+      "Prints a completion script for commands and options. To install it:\n" +
+      "  bash: faxplus completion bash > ~/.local/share/bash-completion/completions/faxplus\n" +
+      '  zsh:  faxplus completion zsh > "${fpath[1]}/_faxplus"   (then restart the shell)',
+    options: {},
+    positionals: { min: 1, max: 1, name: "SHELL" },
+    mutates: false,
+    offline: true,
+    load: async () => (await import("./completion.js")).completionOf(COMMANDS),
   },
   mock: {
     summary: "run the embedded mock API as a local server",
     usage:
-      "mock [--port N] [--token TOKEN] [--latency MS] [--fax-list-shape data|paged] [--receive-every MS]",
+      "mock [--port N] [--token TOKEN] [--latency MS] [--fax-list-shape data|paged] [--receive-every MS] [--json]",
     description:
       "Serves an in-memory Fax.Plus API on 127.0.0.1 for apps in any language, until\n" +
       "interrupted. Prints its base URL (http://127.0.0.1:PORT/v3) on stdout; point\n" +
@@ -249,51 +319,54 @@ export const COMMANDS: Record<string, Command> = {
         help: "listFaxes answers: data ({data: {records}}, default) or paged (has_more)",
       },
       "receive-every": { type: "string", value: "MS", help: "make a fax arrive every MS" },
+      token: { type: "string", value: "TOKEN", help: "accept only this token" },
     },
     positionals: none,
-    json: false,
     mutates: false,
     offline: true,
     load: async () => (await import("./mock.js")).mock,
   },
-  "webhooks listen": {
-    summary: "receive webhooks locally and print each event",
-    usage: "webhooks listen [--port N] [--forward URL] [--event EVENT ...] [options]",
-    description:
-      "Serves a webhook receiver on 127.0.0.1 and prints each event as it arrives (one line,\n" +
-      "or the callback's JSON with --json). Prints its URL first; the URL carries a random\n" +
-      "secret, and bodies posted without it are refused. When FAXPLUS_BASE_URL is a loopback\n" +
-      "API (faxplus mock), registers itself for each event and removes the registrations on\n" +
-      "exit. With --forward, POSTs each event on to URL; a failure there answers 500, so the\n" +
-      "API retries the delivery.",
-    options: {
-      port: { type: "string", value: "N", help: "port (default: a free one)" },
-      forward: { type: "string", value: "URL", help: "POST each event on to this URL" },
-      event: {
-        type: "string",
-        value: "EVENT",
-        multiple: true,
-        help: "register for this event only; repeat for more (default: all)",
-      },
-    },
-    positionals: none,
-    json: true,
-    mutates: false,
-    load: async () => (await import("./listen.js")).listen,
-  },
 };
 
-/** The options a command accepts, in help order. */
-export function optionsOf(command: Command): OptionTable {
-  return {
-    ...command.options,
-    ...(command.json ? JSON_OPTION : {}),
-    ...(command.mutates ? DRY_RUN_OPTION : {}),
-    ...GLOBAL_OPTIONS,
-    ...(command.offline
-      ? { token: { type: "string", value: "TOKEN", help: "accept only this token" } }
-      : {}),
-  };
+/** Every runnable command with its full name (`list`, `webhooks create`), in table order. */
+export function allCommands(): [name: string, command: Command][] {
+  return Object.entries(COMMANDS).flatMap(([name, entry]) =>
+    isGroup(entry)
+      ? Object.entries(entry.commands).map(
+          ([sub, command]) => [`${name} ${sub}`, command] as [string, Command],
+        )
+      : [[name, entry] as [string, Command]],
+  );
+}
+
+/** What the command line names: a command and its arguments, a group's help, or why not. */
+export type Found =
+  | { name: string; command: Command; rest: string[]; help?: undefined }
+  | { name: string; help: string; rest: string[] }
+  | { unknown: string };
+
+/** Finds the command `argv` starts with (`list ...`, `webhooks create ...`). */
+export function findCommand(argv: readonly string[]): Found {
+  const [name = "", sub, ...more] = argv;
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!entry) return { unknown: unknownWord("command", name, Object.keys(COMMANDS)) };
+  if (!isGroup(entry)) return { name, command: entry, rest: argv.slice(1) };
+  if (sub === undefined || sub.startsWith("-")) {
+    return { name, help: groupHelp(name, entry), rest: argv.slice(1) };
+  }
+  const command = Object.hasOwn(entry.commands, sub) ? entry.commands[sub] : undefined;
+  if (!command) {
+    return { unknown: unknownWord(`${name} command`, sub, Object.keys(entry.commands), name) };
+  }
+  return { name: `${name} ${sub}`, command, rest: more };
+}
+
+function unknownWord(what: string, word: string, known: string[], group?: string): string {
+  // Echo only what looks like a command name: a mistyped argument may be a token.
+  const named = /^[a-z][a-z-]{0,20}$/.test(word);
+  const hint = named ? didYouMean(word, known, group ? `faxplus ${group} ` : "faxplus ") : "";
+  const help = group ? `faxplus ${group} --help` : "faxplus --help";
+  return `${named ? `unknown ${what} ${word}` : `unknown ${what}`}${hint} (see ${help})`;
 }
 
 export function mainHelp(): string {
@@ -317,6 +390,8 @@ Configuration (environment):
 
 Output: tables, progress bars and live status lines on a terminal only; plain text when piped;
 JSON with --json. Errors: one line on stderr (--verbose for details).
+Fax numbers may be written with spaces, dashes, dots and parentheses, or 00 for +: the number
+sent is printed on stderr.
 
 Exit codes:
   0  success
@@ -326,7 +401,23 @@ Exit codes:
 `;
 }
 
-export function commandHelp(name: string, command: Command): string {
+/** The help of a group: its commands. */
+export function groupHelp(name: string, group: CommandGroup): string {
+  const names = Object.keys(group.commands);
+  const width = Math.max(...names.map((sub) => sub.length));
+  const list = Object.entries(group.commands)
+    .map(([sub, command]) => `  ${sub.padEnd(width)}  ${command.summary}`)
+    .join("\n");
+  return `Usage: faxplus ${name} <command> [options]   (faxplus ${name} <command> --help)
+
+${group.description}
+
+Commands:
+${list}
+`;
+}
+
+export function commandHelp(command: Command): string {
   const options = optionsOf(command);
   const labels = Object.entries(options).map(([option, spec]) => {
     const short = spec.short ? `-${spec.short}, ` : "";

@@ -1,7 +1,7 @@
 // Following sent faxes to a final status (`wait`, and `send --wait`): the SDK's waitForDelivery
 // per fax, a live status line per fax on a terminal, one line per fax when piped.
 import type { FaxPlus, Fax } from "../index.js";
-import type { Runner } from "./commands.js";
+import type { Runner } from "./types.js";
 import type { Context } from "./context.js";
 import { CommandFailed } from "./failures.js";
 import { elapsed, LiveLines } from "./live.js";

@@ -70,6 +70,10 @@ function answer(method: string, path: string, body: unknown): Response {
     };
     return Response.json(sent, { status: 201 });
   }
+  if (method === "POST" && path.endsWith("/hooks")) {
+    const created: Schemas["WebhookId"] = { id: "<webhook id>" };
+    return Response.json(created, { status: 201 });
+  }
   if (method === "PUT" && Array.isArray(fields["ids"])) {
     const results: Schemas["BulkOperationResultFax"]["results"] = (fields["ids"] as string[]).map(
       (id) => ({ id, code: 204 }),

@@ -2,15 +2,24 @@
 // unread (the SDK's bulk helper, with a progress bar).
 import type { BulkUpdateResult, Fax, ListFaxesQuery } from "../index.js";
 import { UsageError } from "./args.js";
-import type { Runner } from "./commands.js";
+import type { Runner } from "./types.js";
 import { printPlan } from "./dry-run.js";
 import { CommandFailed } from "./failures.js";
 import { ProgressBar } from "./live.js";
-import { statusStyle } from "./output.js";
+import { shortTime, statusStyle, type Column } from "./output.js";
 
-const COLUMNS = ["ID", "DATE", "FROM", "TO", "PAGES", "STATUS", "READ"];
-const STATUS = COLUMNS.indexOf("STATUS");
-const READ = COLUMNS.indexOf("READ");
+// IDs, statuses and the read flag are never cut to fit a terminal; dates and numbers may be.
+const COLUMNS: (string | Column)[] = [
+  "ID",
+  { header: "DATE", fit: shortTime, min: 11 },
+  { header: "FROM", fit: "start" },
+  { header: "TO", fit: "start" },
+  "PAGES",
+  "STATUS",
+  "READ",
+];
+const STATUS = 5;
+const READ = 6;
 
 export const list: Runner = async (ctx) => {
   const { args, out } = ctx;
@@ -50,16 +59,7 @@ export const get: Runner = async (ctx) => {
   const fax = await ctx.client();
   const record = await fax.getFax({ fax_id: ctx.args.positionals[0] ?? "" });
   if (ctx.json) return ctx.out.json(record);
-  ctx.out.fields(
-    Object.entries(record).map(([key, value]) => [
-      key,
-      value === null || value === undefined
-        ? ""
-        : typeof value === "object"
-          ? JSON.stringify(value)
-          : String(value),
-    ]),
-  );
+  ctx.out.record(record);
 };
 
 export const markRead: Runner = async (ctx) => {

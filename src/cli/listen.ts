@@ -5,7 +5,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { FaxPlus, WebhookDelivery, WebhookEvent } from "../node.js";
 import { UsageError } from "./args.js";
-import type { Runner } from "./commands.js";
+import type { Runner } from "./types.js";
 import type { Context } from "./context.js";
 
 export const listen: Runner = async (ctx) => {

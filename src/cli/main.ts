@@ -3,7 +3,8 @@
 // into an exit code (0 success, 1 the API, the network or a fax failed, 2 bad usage or input
 // refused before anything was sent). Only the command that runs is imported.
 import { parse } from "./args.js";
-import { COMMANDS, commandHelp, mainHelp, optionsOf } from "./commands.js";
+import { commandHelp, findCommand, mainHelp } from "./commands.js";
+import { optionsOf } from "./types.js";
 import { Context, type Input } from "./context.js";
 import { Output, type Stream } from "./output.js";
 
@@ -17,19 +18,19 @@ interface Io {
 /** Runs the command line `argv` (without `node faxplus`); resolves to the exit code. */
 async function main(argv: string[], io: Io): Promise<number> {
   const out = new Output(io.stdout, io.stderr, io.env);
-  const [name, ...rest] = argv;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    const topic = name === "help" ? rest[0] : undefined;
-    const command =
-      topic !== undefined && Object.hasOwn(COMMANDS, topic) ? COMMANDS[topic] : undefined;
-    if (name === undefined) {
+  const [first] = argv;
+  if (first === undefined || first === "--help" || first === "-h" || first === "help") {
+    if (first === undefined) {
       io.stderr.write(mainHelp());
       return 2;
     }
-    out.raw(command && topic ? commandHelp(topic, command) : mainHelp());
+    const topic = first === "help" ? findCommand(argv.slice(1)) : undefined;
+    out.raw(
+      topic && !("unknown" in topic) ? (topic.help ?? commandHelp(topic.command)) : mainHelp(),
+    );
     return 0;
   }
-  if (name === "--version" || name === "-V") {
+  if (first === "--version" || first === "-V") {
     const { createRequire } = await import("node:module");
     const manifest = createRequire(import.meta.url)("faxplus-unofficial/package.json") as {
       version: string;
@@ -37,24 +38,28 @@ async function main(argv: string[], io: Io): Promise<number> {
     out.print(manifest.version);
     return 0;
   }
-  // A command of two words (`webhooks listen`).
-  if (rest[0] !== undefined && Object.hasOwn(COMMANDS, `${name} ${rest[0]}`)) {
-    return main([`${name} ${rest[0]}`, ...rest.slice(1)], io);
-  }
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (!command) {
-    // Echo only what looks like a command name: a mistyped argument may be a token.
-    const shown = /^[a-z][a-z-]{0,20}$/.test(name) ? `unknown command ${name}` : "unknown command";
-    out.error(`${shown} (see faxplus --help)`);
+  const found = findCommand(argv);
+  if ("unknown" in found) {
+    out.error(found.unknown);
     return 2;
   }
+  if (found.help !== undefined) {
+    // A group without its command: what it has (asked for, or as a usage error).
+    if (!found.rest.some((arg) => arg === "--help" || arg === "-h")) {
+      io.stderr.write(found.help);
+      return 2;
+    }
+    out.raw(found.help);
+    return 0;
+  }
+  const { name, command, rest } = found;
 
   let ctx: Context | undefined;
   try {
     const args = parse(rest, optionsOf(command), command.positionals);
     ctx = new Context(name, args, out, io.stdin, io.env);
     if (args.flag("help")) {
-      out.raw(commandHelp(name, command));
+      out.raw(commandHelp(command));
       return 0;
     }
     const run = await command.load();

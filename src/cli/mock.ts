@@ -1,7 +1,7 @@
 // mock: the embedded mock API as a standalone server on 127.0.0.1, until SIGINT or SIGTERM.
 import { startMockServer } from "../mock/index.js";
 import { UsageError } from "./args.js";
-import type { Runner } from "./commands.js";
+import type { Runner } from "./types.js";
 
 export const mock: Runner = async (ctx) => {
   const { args, out } = ctx;
@@ -32,7 +32,8 @@ export const mock: Runner = async (ctx) => {
     ...(token ? { token } : {}),
     ...(receiveEveryMs !== undefined ? { receiveEveryMs } : {}),
   });
-  out.print(server.baseUrl);
+  if (ctx.json) out.json({ baseUrl: server.baseUrl });
+  else out.print(server.baseUrl);
   if (out.errTty) {
     const accepts = token ? "the token given by --token" : "any token";
     out.note(`mock Fax.Plus API on ${server.baseUrl} (in memory; accepts ${accepts}).`);

@@ -1,10 +1,18 @@
 // The outbox: list the faxes not yet sent, cancel one.
-import type { Runner } from "./commands.js";
+import type { Runner } from "./types.js";
 import { printPlan } from "./dry-run.js";
-import { statusStyle } from "./output.js";
+import { shortTime, statusStyle, type Column } from "./output.js";
 
-const COLUMNS = ["ID", "STATUS", "FROM", "TO", "PAGES", "SEND TIME", "COMMENT"];
-const STATUS = COLUMNS.indexOf("STATUS");
+const COLUMNS: (string | Column)[] = [
+  "ID",
+  "STATUS",
+  { header: "FROM", fit: "start" },
+  { header: "TO", fit: "start" },
+  "PAGES",
+  { header: "SEND TIME", fit: shortTime, min: 11 },
+  { header: "COMMENT", fit: "end" },
+];
+const STATUS = 1;
 
 export const outbox: Runner = async (ctx) => {
   const fax = await ctx.client();
@@ -30,5 +38,6 @@ export const cancel: Runner = async (ctx) => {
   const id = ctx.args.positionals[0] ?? "";
   await fax.cancelOutbox(id);
   if (ctx.dryRun) return printPlan(ctx, ctx.dryRun);
+  if (ctx.json) return ctx.out.json({ cancelled: id });
   ctx.out.print(`cancelled ${id}`);
 };

@@ -93,10 +93,12 @@ export class Output {
 
   /**
    * Rows of cells: an aligned table with a header on a terminal, tab-separated lines without
-   * header when piped. `styleOf` colours a cell on a terminal.
+   * header when piped. `styleOf` colours a cell on a terminal. On a terminal narrower than the
+   * table, the columns that may shrink (a {@link Column} with `fit`) are cut, the widest first,
+   * and the others (IDs, statuses, flags) are never cut; only if that is not enough are lines cut.
    */
   rows(
-    headers: string[],
+    columns: readonly (string | Column)[],
     rows: string[][],
     styleOf?: (row: number, column: number) => Style | undefined,
   ): void {
@@ -104,24 +106,52 @@ export class Output {
       for (const row of rows) this.print(row.map(plainCell).join("\t"));
       return;
     }
-    const cells = rows.map((row) => row.map(plainCell));
-    const widths = headers.map((header, i) =>
-      Math.max(header.length, ...cells.map((row) => (row[i] ?? "").length)),
+    const specs = columns.map((c) => (typeof c === "string" ? { header: c } : c));
+    const width = this.stdout.columns || Number.POSITIVE_INFINITY;
+    const { widths, gap } = fitColumns(
+      specs,
+      rows.map((row) => row.map(plainCell)),
+      width,
     );
-    const line = (row: string[], style: (column: number) => Style | undefined) =>
+    // A header is cut at its end, whatever its column's cells do.
+    const cell = (text: string, i: number, header: boolean) =>
+      fitCell(plainCell(text), widths[i] ?? 0, specs[i]?.fit && (header ? "end" : specs[i]?.fit));
+    const line = (row: string[], style: (column: number) => Style | undefined, header = false) =>
       row
-        .map((cell, i) => {
-          const padded = i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0);
+        .map((text, i) => {
+          const shown = cell(text, i, header);
+          const padded = i === row.length - 1 ? shown : shown.padEnd(widths[i] ?? 0);
           return this.paint(style(i), padded);
         })
-        .join("  ")
+        .join(" ".repeat(gap))
         .trimEnd();
-    // Lines wider than the terminal are cut (with …) rather than wrapped.
-    const width = this.stdout.columns || Number.POSITIVE_INFINITY;
+    // Still wider than the terminal (too many fixed columns): cut (with …) rather than wrap.
     const fit = (text: string) =>
       visibleLength(text) > width ? `${clip(text, width - 1)}…` : text;
-    this.print(fit(line(headers, () => "bold")));
-    cells.forEach((row, r) => this.print(fit(line(row, (c) => styleOf?.(r, c)))));
+    this.print(
+      fit(
+        line(
+          specs.map((s) => s.header),
+          () => "bold",
+          true,
+        ),
+      ),
+    );
+    rows.forEach((row, r) => this.print(fit(line(row, (c) => styleOf?.(r, c)))));
+  }
+
+  /** The fields of a record as {@link fields} lines; objects as JSON. */
+  record(record: object): void {
+    this.fields(
+      Object.entries(record).map(([key, value]: [string, unknown]) => [
+        key,
+        value === null || value === undefined
+          ? ""
+          : typeof value === "object"
+            ? JSON.stringify(value)
+            : String(value),
+      ]),
+    );
   }
 
   /** `key  value` lines, aligned on a terminal, tab-separated when piped. */
@@ -135,6 +165,75 @@ export class Output {
       this.print(`${this.paint("bold", key.padEnd(width))}  ${plainCell(value)}`);
     }
   }
+}
+
+/** A column of {@link Output.rows}: its header, and whether and how its cells may be cut. */
+export interface Column {
+  header: string;
+  /**
+   * Free text that may be shortened to fit a terminal: `"end"` cuts the end (…), `"start"` the
+   * start (a number keeps its last digits), or a function writing the cell within a width.
+   * Columns without it (IDs, statuses, flags) are never cut.
+   */
+  fit?: "end" | "start" | ((text: string, width: number) => string);
+  /** Not cut below this width while other columns can still give room. */
+  min?: number;
+}
+
+/** The narrowest a cut column gets (room for … and a few characters). */
+const MIN_WIDTH = 4;
+
+/**
+ * Column widths for a terminal `width` wide: each column's widest cell; if that is too wide,
+ * one space between columns instead of two, then the cuttable columns narrowed, the widest
+ * first (first down to their `min`, then down to {@link MIN_WIDTH}).
+ */
+export function fitColumns(
+  columns: readonly Column[],
+  cells: readonly string[][],
+  width: number,
+): { widths: number[]; gap: number } {
+  const widths = columns.map((column, i) =>
+    Math.max(column.header.length, ...cells.map((row) => (row[i] ?? "").length)),
+  );
+  const total = (gap: number) =>
+    widths.reduce((sum, w) => sum + w, 0) + gap * Math.max(0, widths.length - 1);
+  if (total(2) <= width) return { widths, gap: 2 };
+  for (const floor of [(c: Column) => Math.max(c.min ?? 0, MIN_WIDTH), () => MIN_WIDTH]) {
+    while (total(1) > width) {
+      let widest = -1;
+      columns.forEach((column, i) => {
+        if (
+          column.fit &&
+          widths[i]! > floor(column) &&
+          (widest < 0 || widths[i]! > widths[widest]!)
+        )
+          widest = i;
+      });
+      if (widest < 0) break;
+      widths[widest]!--;
+    }
+  }
+  return { widths, gap: 1 };
+}
+
+/** A cell within `width`, cut as its column says (never cut without `fit`). */
+function fitCell(text: string, width: number, fit: Column["fit"]): string {
+  if (text.length <= width || fit === undefined) return text;
+  const shown = typeof fit === "function" ? fit(text, width) : text;
+  if (shown.length <= width) return shown;
+  return fit === "start"
+    ? `…${text.slice(text.length - width + 1)}`
+    : `${shown.slice(0, width - 1)}…`;
+}
+
+/**
+ * A `YYYY-MM-DD HH:mm:ss[ ±HHMM]` time in `width`: whole, without the offset and seconds, then
+ * without the year, then the day alone.
+ */
+export function shortTime(text: string, width: number): string {
+  const forms = [text, text.slice(0, 19), text.slice(0, 16), text.slice(5, 16), text.slice(5, 10)];
+  return forms.find((form) => form.length <= width) ?? text;
 }
 
 /** A status in colour: green for success, red for failures, yellow while under way. */

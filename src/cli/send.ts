@@ -2,9 +2,9 @@
 // validates it before the first request), print destination -> fax ID, and with --wait follow
 // every fax to a final status.
 import type { FaxPlus, SendFaxIds, SendFaxInput } from "../index.js";
-import { fromPath } from "../node.js";
+import { fromPath, normalizeFaxNumber } from "../node.js";
 import { UsageError } from "./args.js";
-import type { Runner } from "./commands.js";
+import type { Runner } from "./types.js";
 import type { Context } from "./context.js";
 import { follow } from "./delivery.js";
 import { printPlan } from "./dry-run.js";
@@ -16,8 +16,8 @@ export const send: Runner = async (ctx) => {
   const fromFax = args.string("from-fax");
   const sendTime = args.string("send-time");
   const input: SendFaxInput = {
-    from: args.string("from") ?? "",
-    to: args.strings("to"),
+    from: fromNumber(ctx) ?? "",
+    to: toNumbers(ctx),
     ...(files.length > 0 ? { files } : {}),
     ...(fromFax === undefined ? {} : { from_fax: { fax_id: fromFax } }),
     ...comment(ctx),
@@ -30,8 +30,8 @@ export const send: Runner = async (ctx) => {
 
 export const resend: Runner = async (ctx) => {
   const { args } = ctx;
-  const to = args.strings("to");
-  const from = args.string("from");
+  const to = toNumbers(ctx);
+  const from = fromNumber(ctx);
   const fax = await ctx.client();
   const input = {
     ...(to.length > 0 ? { to } : {}),
@@ -45,10 +45,34 @@ export const resend: Runner = async (ctx) => {
 export const forward: Runner = async (ctx) => {
   const { args } = ctx;
   const fax = await ctx.client();
-  const input = { from: args.string("from") ?? "", to: args.strings("to"), ...comment(ctx) };
+  const input = { from: fromNumber(ctx) ?? "", to: toNumbers(ctx), ...comment(ctx) };
   const ids = await sending(() => fax.forward(args.positionals[0] ?? "", input));
   return done(ctx, fax, ids);
 };
+
+/**
+ * A number as written on the command line ("+1 (415) 555-0123") in the form the API takes, said
+ * on stderr when it differs: what is sent is never a surprise. The SDK checks the result.
+ */
+function number(ctx: Context, option: string, written: string): string {
+  const { number, changed } = normalizeFaxNumber(written);
+  if (changed) ctx.out.note(`--${option} ${JSON.stringify(written)} read as ${number}`);
+  return number;
+}
+
+function toNumbers(ctx: Context): string[] {
+  return ctx.args.strings("to").map((to) => number(ctx, "to", to));
+}
+
+/** `--from`: one number, or several separated by commas. */
+function fromNumber(ctx: Context): string | undefined {
+  const from = ctx.args.string("from");
+  if (from === undefined) return undefined;
+  const parts = from.split(",").map((part) => normalizeFaxNumber(part).number);
+  const joined = parts.join(",");
+  if (joined !== from) ctx.out.note(`--from ${JSON.stringify(from)} read as ${joined}`);
+  return joined;
+}
 
 /** Opens every file before anything is sent; an unreadable one is bad input (exit 2). */
 async function readFiles(paths: string[]): Promise<File[]> {

@@ -17,7 +17,9 @@ export type FetchLike = (input: Request) => Promise<Response>;
 /**
  * Options of a client (`createFaxPlus` or `new FaxPlus`). Every field is optional. On Node, `token`
  * and `clientId` default to the `FAXPLUS_TOKEN` and `FAXPLUS_CLIENT_ID` environment variables
- * (never in browsers); without a token no `Authorization` header is sent.
+ * (never in browsers). A client for the Fax.Plus API itself without a token (nor a refresh
+ * token) is refused when it is made; for a proxy or a mock `baseUrl`, without a token no
+ * `Authorization` header is sent.
  */
 export interface FaxPlusOptions {
   /**
@@ -153,10 +155,11 @@ export function normaliseOptions(input: FaxPlusOptions | undefined): Settings {
     throw new ValidationError("userId", (error as ValidationError).rule);
   }
 
-  return {
-    baseUrl: withoutTrailingSlash(
-      checkBaseUrl("baseUrl", options["baseUrl"] ?? DEFAULT_BASE_URL, allowInsecureHttp),
-    ),
+  const baseUrl = withoutTrailingSlash(
+    checkBaseUrl("baseUrl", options["baseUrl"] ?? DEFAULT_BASE_URL, allowInsecureHttp),
+  );
+  const settings: Settings = {
+    baseUrl,
     allowInsecureHttp,
     userId,
     maxRetries: checkMaxRetries(options["maxRetries"] ?? 2),
@@ -165,6 +168,27 @@ export function normaliseOptions(input: FaxPlusOptions | undefined): Settings {
     logger: optional(options, "logger", "function") as Logger | undefined,
     auth: { token: token as TokenSource | undefined, clientId, refresh },
   };
+  // The real API answers every call without credentials with 401: say so now, not at the first
+  // call. A proxy (a same-origin path, another host), a mock or a test server may need none.
+  if (token === undefined && refresh === undefined && isTheApi(baseUrl)) {
+    throw new ValidationError(
+      "token",
+      "is required for the Fax.Plus API: pass { token } (a personal access token, or a function " +
+        "returning one), or on Node set FAXPLUS_TOKEN. A proxy baseUrl such as /api/faxplus needs none",
+    );
+  }
+
+  return settings;
+}
+
+/** Whether `baseUrl` is on the host of the Fax.Plus API itself (not a proxy, a mock or a path). */
+function isTheApi(baseUrl: string): boolean {
+  if (baseUrl.startsWith("/")) return false;
+  try {
+    return new URL(baseUrl).hostname === new URL(DEFAULT_BASE_URL).hostname;
+  } catch {
+    return false; // not an absolute URL: checkBaseUrl has had its say
+  }
 }
 
 /** The transport settings of one call: `options` checked and applied over the client's. */

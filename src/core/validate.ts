@@ -7,6 +7,7 @@
 // checked. A request the API would refuse is refused here, naming the field, its position and the
 // rule.
 import { ValidationError } from "./errors.js";
+import { describePattern } from "./patterns.js";
 
 /** Nesting deeper than this is refused: no payload of the API comes close. */
 export const MAX_DEPTH = 32;
@@ -60,7 +61,7 @@ type Rule<Type extends string, C> = C & { readonly type: Type; readonly check: C
 /**
  * Checks `value` against `rule` and returns its snapshot: plain JSON built from own enumerable
  * fields, each read once. Throws a {@link ValidationError} naming the first field that breaks a
- * rule, e.g. `to[3]: must match pattern ^[+][0-9]{8,}...`.
+ * rule in words, e.g. `to[3]: must be a fax number: + then the country code and number, ...`.
  * @param field the name of `value` in messages ("" for a request body)
  */
 export function snapshot(rule: SchemaRules, value: unknown, field = ""): Json {
@@ -149,13 +150,21 @@ function checkString(rule: SchemaRules, value: unknown, field: string): Json {
   if (!isWellFormed(value)) fail(field, "must be well-formed Unicode (no lone surrogates)");
   const { minLength: min, maxLength: max, pattern } = rule;
   if (min !== undefined && codePoints(value, min) < min) {
-    fail(field, `must be at least ${min} characters (got ${codePoints(value)})`);
+    fail(
+      field,
+      value === ""
+        ? "must not be empty"
+        : `must be at least ${characters(min)} (got ${codePoints(value)})`,
+    );
   }
   if (max !== undefined && codePoints(value, max + 1) > max) {
-    fail(field, `must be at most ${max} characters (got ${codePoints(value)})`);
+    fail(field, `must be at most ${characters(max)} (got ${codePoints(value)})`);
   }
   if (pattern !== undefined && !regex(pattern).test(value)) {
-    fail(field, `must match pattern ${pattern} (got ${quote(value)})`);
+    fail(
+      field,
+      `${describePattern(pattern, (rule as { example?: unknown }).example)} (got ${quote(value)})`,
+    );
   }
   return value;
 }
@@ -415,6 +424,10 @@ function regex(pattern: string): RegExp {
   let re = compiled.get(pattern);
   if (!re) compiled.set(pattern, (re = new RegExp(pattern)));
   return re;
+}
+
+function characters(count: number): string {
+  return count === 1 ? "1 character" : `${count} characters`;
 }
 
 /** A value for an error message: JSON-quoted and cut at 80 characters. */

@@ -1,5 +1,6 @@
-// Waiting for an outgoing fax to be delivered: poll the outbox item, then the fax record.
-import { getFax, getOutboxFax } from "../../generated/operations.js";
+// Waiting for an outgoing fax to be delivered: poll the outbox and the sent records (what exists),
+// never an ID that answers 404 while the fax is queued.
+import { getFax, listOutboxFaxes } from "../../generated/operations.js";
 import type { Fax, FaxStatus, OutboxStatus } from "../../generated/types.js";
 import type { FaxPlusCore } from "../core/client.js";
 import * as rules from "../../generated/rules.js";
@@ -11,7 +12,10 @@ import {
   ValidationError,
 } from "../core/errors.js";
 import { checkSignal, ownFields } from "../core/options.js";
+import { encodePathParam } from "../core/path.js";
+import { check } from "../core/validate.js";
 import { apiPromise, type ApiPromise, type WithResponse } from "../operations/response.js";
+import { listFaxPage } from "./records.js";
 
 export interface WaitForDeliveryOptions {
   /**
@@ -108,10 +112,14 @@ export const systemClock: Clock = {
 /**
  * Waits until a sent fax has a final status and returns its fax record, whether it succeeded or
  * failed: check `record.status` (`success`, or `partially_sent`, `insufficient_credit`,
- * `failed_*`). Pass a fax ID that `send` returned (`return_ids`, on by default): while the outbox
- * answers for the ID the fax is queued; once it answers 404, the fax record with that ID is polled
- * until its status is final. An outbox job ID works only while the job is queued: the sent fax
- * gets its own record ID, so waiting on a job ID alone ends in `DeliveryTimeoutError`.
+ * `failed_*`). Pass a fax ID that `send` returned (`return_ids`, on by default).
+ *
+ * It polls only what exists, so a normal send logs no 404: each round lists the outbox and the
+ * newest sent fax records (`listOutboxFaxes`, `listFaxes` with `category: "sent"`). The record
+ * with the ID ends the wait once its status is final. While the outbox holds the fax, its job's
+ * status is reported to `onStatus` when the job can be told apart (the ID is the job's, or one
+ * job is queued: a job does not carry the fax IDs it becomes). When the outbox is empty and the
+ * record is not among the newest, the record is read by ID (`getFax`): an older fax.
  * @throws DeliveryTimeoutError when `maxWait` passes first (a request in flight may overrun it)
  */
 export function waitForDelivery(
@@ -129,6 +137,9 @@ async function poll(
   options: WaitForDeliveryOptions,
   clock: Clock,
 ): Promise<WithResponse<Fax>> {
+  // The ID is checked as getFax checks it, before the first request (which does not carry it).
+  encodePathParam("fax_id", id);
+  check(rules.getFax.params["path.fax_id"], id, "path.fax_id");
   const fields = ownFields(options, "options", WAIT_OPTIONS, "an option of waitForDelivery");
   const maxWait = positive("maxWait", fields["maxWait"] ?? 600_000);
   let delay = positive("pollInterval", fields["pollInterval"] ?? 2_000);
@@ -136,7 +147,6 @@ async function poll(
   const requestOptions = signal ? { signal } : undefined;
   const maxDelay = Math.max(delay, MAX_INTERVAL);
   const deadline = clock.now() + maxWait;
-  let queued = true;
   let lastStatus: OutboxStatus | FaxStatus | undefined;
   const onStatus = fields["onStatus"];
   if (onStatus !== undefined && typeof onStatus !== "function") {
@@ -148,20 +158,37 @@ async function poll(
   };
 
   for (;;) {
-    if (queued) {
-      const item = await orUndefinedOn404(
-        getOutboxFax(client, { outbox_fax_id: id }, requestOptions),
-        rules.getOutboxFax,
+    const outbox = await listOutboxFaxes(client, {}, requestOptions).withResponse();
+    const jobs = outbox.data?.records;
+    if (!Array.isArray(jobs) || !jobs.every(hasStatus)) {
+      throw new UnexpectedResponseError(
+        outbox.response,
+        rules.listOutboxFaxes,
+        "its records are not a list of outbox jobs",
       );
-      if (item) seen(item.data.status);
-      else queued = false;
     }
-    if (!queued) {
-      const found = await orUndefinedOn404(
-        getFax(client, { fax_id: id }, requestOptions),
-        rules.getFax,
-      );
+    const job = jobs.find((j) => j.id === id) ?? (jobs.length === 1 ? jobs[0] : undefined);
+    if (job?.id === id) {
+      seen(job.status);
+    } else {
+      const sent = await listFaxPage(client, { category: "sent" }, requestOptions).withResponse();
+      let found: WithResponse<Fax> | undefined;
+      const listed = sent.data.records.find((r) => r.id === id);
+      if (listed) found = { data: listed, response: sent.response };
+      else if (jobs.length === 0)
+        found = await orUndefinedOn404(
+          getFax(client, { fax_id: id }, requestOptions),
+          rules.getFax,
+        );
+      if (found && !hasStatus(found.data)) {
+        throw new UnexpectedResponseError(
+          found.response,
+          rules.listFaxes,
+          "the fax record has no status",
+        );
+      }
       if (found) seen(found.data.status);
+      else if (job) seen(job.status);
       if (found && FINAL_STATUSES.has(found.data.status)) return found;
     }
     const left = deadline - clock.now();
@@ -169,6 +196,14 @@ async function poll(
     await clock.sleep(Math.min(delay, left), signal);
     delay = Math.min(delay * 1.5, maxDelay);
   }
+}
+
+function hasStatus(value: unknown): value is { id: string; status: never } {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { status?: unknown }).status === "string"
+  );
 }
 
 /**

@@ -99,6 +99,8 @@ describe("src/cli", () => {
       "context.ts",
       "main.ts",
       "output.ts",
+      "suggest.ts",
+      "types.ts",
     ]);
     expect(sdk).toEqual([]);
   });

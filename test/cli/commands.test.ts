@@ -1,11 +1,13 @@
 // The installed `faxplus` process (not piped to a terminal) against the embedded mock, whose
 // recorded requests show what the command sent, or that it sent nothing.
-import { readFile, writeFile } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { chmod, lstat, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as rules from "../../generated/rules.js";
 import { FaxPlus } from "../../src/index.js";
 import { pdfDocument, seeds, startMockServer, type MockServer } from "../../src/mock/index.js";
+import { startServer } from "../support/server.js";
 import { installCli, type Cli, type Result, type RunOptions } from "./harness.js";
 
 const TOKEN = "cli-test-token-7f3a9c";
@@ -124,8 +126,38 @@ describe("send", () => {
     expect(result.code).toBe(2);
     expect(mock.requests).toHaveLength(0);
     expect(result.stdout).toBe("");
-    expect(lines(result.stderr)).toHaveLength(1);
-    expect(result.stderr).toMatch(/^faxplus: send: refused before sending: to\[0\]: must match/);
+    // The number as read (separators removed), then the refusal in words, never a regex.
+    const [note, error] = lines(result.stderr);
+    expect(note).toBe('faxplus: --to "555-0100" read as 5550100');
+    expect(error).toMatch(
+      /^faxplus: send: refused before sending: to\[0\]: must be a fax number: \+ then the country code and number, .*e\.g\. \+\d+/,
+    );
+    expect(error?.split("to[0]: ")[1]).not.toMatch(/[[\]{}^$]/);
+    expect(lines(result.stderr)).toHaveLength(2);
+  });
+
+  it("accepts numbers written with spaces, dashes, dots, parentheses or 00, and says what it sent", async () => {
+    const result = await faxplus([
+      "send",
+      "--from",
+      FROM.replace(/^\+(\d)(\d{3})(\d{3})/, "+$1 ($2) $3-"),
+      "--to",
+      "+1 415.555.0123",
+      "--to",
+      "0044 20 7946 0018",
+      "first.pdf",
+    ]);
+    expect(result.code).toBe(0);
+    const sent = mock.requests.find((r) => r.operationId === "sendFax")?.body as {
+      from: string;
+      to: string[];
+    };
+    expect(sent).toMatchObject({ from: FROM, to: ["+14155550123", "+442079460018"] });
+    expect(lines(result.stderr)).toEqual([
+      expect.stringMatching(/^faxplus: --from ".*" read as \+\d+$/),
+      'faxplus: --to "+1 415.555.0123" read as +14155550123',
+      'faxplus: --to "0044 20 7946 0018" read as +442079460018',
+    ]);
   });
 
   it("refuses a missing file with exit code 2 before any request", async () => {
@@ -318,6 +350,223 @@ describe("download", () => {
     const piped = await faxplus(["download", seeds.sentFaxId, "-o", "-"]);
     expect(piped.bytes).toEqual(expected);
   });
+
+  /** The document as the API has it. */
+  async function documentBytes(): Promise<Buffer> {
+    const sdk = new FaxPlus({ token: TOKEN, baseUrl: mock.baseUrl });
+    return Buffer.from(await (await sdk.download(seeds.sentFaxId)).arrayBuffer());
+  }
+  /** Files left in `dir` whose name says they are partial downloads. */
+  const partials = async (dir = cli.dir) =>
+    (await readdir(dir)).filter((name) => name.endsWith(".part"));
+
+  it("-o: a new file is created private (0600); an existing file is replaced atomically, keeping its mode", async () => {
+    const expected = await documentBytes();
+    const fresh = join(cli.dir, "private.pdf");
+    await rm(fresh, { force: true });
+    expect((await faxplus(["download", seeds.sentFaxId, "-o", "private.pdf"])).code).toBe(0);
+    expect((await stat(fresh)).mode & 0o777).toBe(0o600);
+
+    const kept = join(cli.dir, "shared.pdf");
+    await writeFile(kept, "old");
+    await chmod(kept, 0o640);
+    const before = (await stat(kept)).ino;
+    expect((await faxplus(["download", seeds.sentFaxId, "-o", "shared.pdf"])).code).toBe(0);
+    const after = await stat(kept);
+    expect(after.mode & 0o777).toBe(0o640);
+    expect(after.ino).not.toBe(before); // a new file renamed over the old one: never half written
+    expect(await readFile(kept)).toEqual(expected);
+    expect(await partials()).toEqual([]);
+  });
+
+  it("-o: a symlink is written through; /dev/stdout and a FIFO are written to directly", async () => {
+    const expected = await documentBytes();
+    await writeFile(join(cli.dir, "real.pdf"), "old");
+    await rm(join(cli.dir, "link.pdf"), { force: true });
+    await symlink("real.pdf", join(cli.dir, "link.pdf"));
+    expect((await faxplus(["download", seeds.sentFaxId, "-o", "link.pdf"])).code).toBe(0);
+    expect((await lstat(join(cli.dir, "link.pdf"))).isSymbolicLink()).toBe(true);
+    expect(await readFile(join(cli.dir, "real.pdf"))).toEqual(expected);
+
+    const stdout = await faxplus(["download", seeds.sentFaxId, "-o", "/dev/stdout"]);
+    expect(stdout.code).toBe(0);
+    expect(stdout.bytes).toEqual(expected); // the document only: no file name after it
+    const device = await faxplus(["download", seeds.sentFaxId, "-o", "/dev/null"]);
+    expect([device.code, device.stdout, device.stderr]).toEqual([0, "", ""]);
+
+    const fifo = join(cli.dir, "fax.fifo");
+    await rm(fifo, { force: true });
+    await new Promise((resolve, reject) =>
+      spawn("mkfifo", [fifo]).once("close", resolve).once("error", reject),
+    );
+    const reader = new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      const cat = spawn("cat", [fifo]);
+      cat.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+      cat.once("error", reject);
+      cat.once("close", () => resolve(Buffer.concat(chunks)));
+    });
+    expect((await faxplus(["download", seeds.sentFaxId, "-o", "fax.fifo"])).code).toBe(0);
+    expect(await reader).toEqual(expected);
+    expect((await lstat(fifo)).isFIFO()).toBe(true);
+  });
+
+  it("-o into a missing folder: exit 2, the path given named, nothing requested or left", async () => {
+    const result = await faxplus(["download", seeds.sentFaxId, "-o", "missing/fax.pdf"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("faxplus: download: cannot write missing/fax.pdf: no such folder\n");
+    expect(mock.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const)("%s during a download removes the partial file (exit %i)", async (signal, code) => {
+    // A server that sends the start of a document and then nothing more.
+    const stalled = await startServer((_request, res) => {
+      res.writeHead(200, { "content-type": "application/pdf", "content-length": "1000000" });
+      res.write(Buffer.alloc(4096, 1));
+    });
+    try {
+      const child = cli.start(["download", "f1", "-o", "stalled.pdf"], {
+        env: { FAXPLUS_TOKEN: TOKEN, FAXPLUS_BASE_URL: stalled.baseUrl },
+      });
+      const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+      // Wait (without a clock) until the partial file has bytes in it.
+      for (;;) {
+        const [part] = await partials();
+        if (part && (await stat(join(cli.dir, part)).catch(() => undefined))?.size) break;
+        if (child.exitCode !== null) throw new Error(`exited early (${child.exitCode})`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      child.kill(signal);
+      expect(await exited).toBe(code);
+      expect(await partials()).toEqual([]);
+      await expect(stat(join(cli.dir, "stalled.pdf"))).rejects.toMatchObject({ code: "ENOENT" });
+    } finally {
+      await stalled.close();
+    }
+  });
+});
+
+describe("numbers, account, webhooks", () => {
+  it("numbers and account print what the API has, as a table or JSON", async () => {
+    const fax = new FaxPlus({ token: TOKEN, baseUrl: mock.baseUrl });
+    const { numbers } = await fax.listNumbers();
+    const json = await faxplus(["numbers", "--json"]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual(numbers);
+    const text = await faxplus(["numbers"]);
+    expect(lines(text.stdout).map((line) => line.split("\t")[0])).toEqual(
+      numbers.map((n) => n.number),
+    );
+    expect(text.stdout).toContain(seeds.number);
+
+    const account = await faxplus(["account", "--json"]);
+    expect(JSON.parse(account.stdout)).toEqual(await fax.getAccount());
+    expect((await faxplus(["account"])).stdout).toMatch(/^uid\t/m);
+  });
+
+  it("webhooks create, list and delete; --dry-run sends nothing", { timeout: 90_000 }, async () => {
+    const target = "https://example.com/hook";
+    const planned = await faxplus([
+      "webhooks",
+      "create",
+      "--event",
+      "fax_sent",
+      "--target",
+      target,
+      "--dry-run",
+    ]);
+    expect(planned.code).toBe(0);
+    expect(planned.stdout).toMatch(/POST .*\/hooks/);
+    expect(mock.state.webhooks.size).toBe(0);
+
+    const created = await faxplus([
+      "webhooks",
+      "create",
+      "--event",
+      "fax_sent",
+      "--target",
+      target,
+      "--json",
+    ]);
+    expect(created.code).toBe(0);
+    const { id } = JSON.parse(created.stdout) as { id: string };
+    expect([...mock.state.webhooks.keys()]).toEqual([id]);
+
+    // Without --event: every event of the spec, one request each.
+    const listed = await faxplus(["webhooks", "list", "--json"]);
+    expect(JSON.parse(listed.stdout)).toEqual([{ id, event: "fax_sent", target }]);
+    expect(operations().filter((o) => o === "getWebhooks").length).toBeGreaterThan(1);
+    const text = await faxplus(["webhooks", "list", "--event", "fax_sent"]);
+    expect(lines(text.stdout)).toEqual([`${id}\tfax_sent\t${target}`]);
+
+    const deleted = await faxplus(["webhooks", "delete", id, "--json"]);
+    expect(deleted.code).toBe(0);
+    expect(JSON.parse(deleted.stdout)).toEqual({ deleted: id });
+    expect(mock.state.webhooks.size).toBe(0);
+  });
+
+  it("cancel --json", async () => {
+    const result = await faxplus(["cancel", seeds.scheduledJobId, "--json"]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ cancelled: seeds.scheduledJobId });
+    expect(mock.state.outbox.has(seeds.scheduledJobId)).toBe(false);
+  });
+
+  it("every command takes --json (as the completion script, written from the table, shows)", async () => {
+    const help = await cli.run(["--help"]);
+    const names = [...help.stdout.matchAll(/^ {2}([a-z-]+) {2,}/gm)].map((m) => m[1]!);
+    expect(names).toEqual(expect.arrayContaining(["numbers", "account", "webhooks", "completion"]));
+    const bash = (await cli.run(["completion", "bash"])).stdout;
+    const optionLines = [...bash.matchAll(/^ +([a-z-]+)\) opts="([^"]*)"/gm)];
+    expect(optionLines.map((m) => m[1])).toEqual(
+      expect.arrayContaining([
+        ...names.filter((n) => n !== "webhooks"),
+        "list",
+        "create",
+        "delete",
+      ]),
+    );
+    for (const [, name, options] of optionLines) expect(options, name).toContain("--json");
+  });
+});
+
+describe("completion", () => {
+  it("bash completes commands, subcommands and options from the command table", async () => {
+    const script = await faxplus(["completion", "bash"]);
+    expect(script.code).toBe(0);
+    await writeFile(join(cli.dir, "completion.bash"), script.stdout);
+    const complete = (...words: string[]) =>
+      new Promise<string>((resolve, reject) => {
+        const line =
+          `source completion.bash; COMP_WORDS=(${words.map((w) => `'${w}'`).join(" ")}); ` +
+          `COMP_CWORD=${words.length - 1}; _faxplus; echo "\${COMPREPLY[*]}"`;
+        const child = spawn("bash", ["-c", line], { cwd: cli.dir });
+        let out = "";
+        child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+        child.once("error", reject);
+        child.once("close", () => resolve(out.trim()));
+      });
+    expect(await complete("faxplus", "li")).toBe("list");
+    expect(await complete("faxplus", "list", "--l")).toBe("--limit");
+    expect(await complete("faxplus", "webhooks", "cr")).toBe("create");
+    expect(await complete("faxplus", "webhooks", "create", "--t")).toBe("--target --token");
+    expect(await complete("faxplus", "download", "x", "--")).toContain("--output");
+  });
+
+  it("zsh: a #compdef script naming every command; another shell is refused", async () => {
+    const script = await faxplus(["completion", "zsh"]);
+    expect(script.code).toBe(0);
+    expect(script.stdout).toMatch(/^#compdef faxplus\n/);
+    for (const name of ["send", "list", "numbers", "account", "webhooks", "completion", "mock"])
+      expect(script.stdout).toContain(`'${name}:`);
+    expect(script.stdout).toContain("'create:register a webhook'");
+    const fish = await faxplus(["completion", "fish"]);
+    expect(fish.code).toBe(2);
+    expect(fish.stderr).toMatch(/bash or zsh/);
+  });
 });
 
 describe("mark-read", () => {
@@ -394,12 +643,18 @@ describe("errors and configuration", () => {
       [["list", "--colour"], /list: Unknown option '--colour' \(see faxplus list --help\)/],
       [["get"], /get: missing ID/],
       [["list", "--limit", "ten"], /--limit must be a number/],
-      [["frobnicate"], /unknown command frobnicate/],
+      [["frobnicate"], /unknown command frobnicate \(see faxplus --help\)/],
+      // Did you mean: a mistyped command, subcommand or option.
+      [["lst"], /unknown command lst; did you mean faxplus list\? \(see faxplus --help\)/],
+      [["list", "--limt", "5"], /list: Unknown option '--limt'; did you mean --limit\?/],
+      [["webhooks", "lsit"], /unknown webhooks command lsit; did you mean faxplus webhooks list\?/],
+      [["send", "--form", FROM], /Unknown option '--form'; did you mean --from\?/],
+      [["webhooks"], /Usage: faxplus webhooks <command>/],
     ];
     for (const [args, message] of cases) {
       const result = await faxplus(args);
       expect(result.code, args.join(" ")).toBe(2);
-      expect(lines(result.stderr)).toHaveLength(1);
+      if (args.length > 1 || args[0] !== "webhooks") expect(lines(result.stderr)).toHaveLength(1);
       expect(result.stderr).toMatch(message);
     }
     expect(mock.requests).toHaveLength(0);

@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
+import { FaxPlus } from "../../src/index.js";
 import { pdfDocument, seeds, startMockServer, type MockServer } from "../../src/mock/index.js";
 import { baseEnv, installCli, type Cli } from "./harness.js";
 
@@ -21,21 +22,25 @@ beforeEach(async () => {
 });
 afterEach(() => mock.close());
 
-/** Runs a shell command line in a pseudo-terminal of 120 columns; resolves to what it showed. */
-function terminal(command: string, env: Record<string, string> = {}) {
+/** Runs a shell command line in a pseudo-terminal (120 columns); resolves to what it showed. */
+function terminal(command: string, env: Record<string, string> = {}, columns = 120) {
   return new Promise<{ code: number | null; screen: string }>((resolve, reject) => {
-    const child = spawn("script", ["-qec", `stty cols 120 rows 40; ${command}`, "/dev/null"], {
-      cwd: cli.dir,
-      env: {
-        ...baseEnv(),
-        PATH: `${join(cli.dir, "node_modules", ".bin")}:${process.env["PATH"] ?? ""}`,
-        TERM: "xterm-256color",
-        FAXPLUS_TOKEN: "tty-token",
-        FAXPLUS_BASE_URL: mock.baseUrl,
-        ...env,
+    const child = spawn(
+      "script",
+      ["-qec", `stty cols ${columns} rows 40; ${command}`, "/dev/null"],
+      {
+        cwd: cli.dir,
+        env: {
+          ...baseEnv(),
+          PATH: `${join(cli.dir, "node_modules", ".bin")}:${process.env["PATH"] ?? ""}`,
+          TERM: "xterm-256color",
+          FAXPLUS_TOKEN: "tty-token",
+          FAXPLUS_BASE_URL: mock.baseUrl,
+          ...env,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
       },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    );
     let screen = "";
     child.stdout.on("data", (chunk: Buffer) => (screen += chunk.toString("utf8")));
     child.stderr.on("data", (chunk: Buffer) => (screen += chunk.toString("utf8")));
@@ -57,6 +62,35 @@ it("list: an aligned table with a header and coloured statuses", async () => {
   expect(screen).toContain("\x1b[32msuccess\x1b[39m");
   expect(screen).not.toContain("\t");
 });
+
+it.each([80, 100])(
+  "list and outbox at %i columns: every column shown; IDs, statuses and read flags whole",
+  async (columns) => {
+    const fax = new FaxPlus({ token: "tty-token", baseUrl: mock.baseUrl });
+    const { records } = await fax.listFaxPage({ category: "inbox", limit: 5 });
+    const list = await terminal("faxplus list --category inbox --limit 5", {}, columns);
+    expect(list.code).toBe(0);
+    const rows = plain(list.screen).split("\n").filter(Boolean);
+    expect(rows[0]).toMatch(/^ID +DATE +FROM +TO +PAGES +STATUS +READ$/);
+    expect(rows).toHaveLength(records.length + 1);
+    rows.forEach((row) => expect(row.length).toBeLessThanOrEqual(columns));
+    rows.slice(1).forEach((row, i) => {
+      const record = records[i]!;
+      expect(row.startsWith(`${record.id} `)).toBe(true);
+      expect(row).toMatch(new RegExp(` ${record.status} +${record.is_read ? "yes" : "no"}$`));
+    });
+
+    const { records: jobs } = await fax.listOutbox();
+    const outbox = await terminal("faxplus outbox", {}, columns);
+    const lines = plain(outbox.screen).split("\n").filter(Boolean);
+    // Free-text headers may be cut (SEND TIME as SEN…), the others never.
+    expect(lines[0]).toMatch(/^ID +STATUS +FR\S* +TO +PAGES +SE(ND TIME|\S*) +CO\S*$/);
+    lines.forEach((line) => expect(line.length).toBeLessThanOrEqual(columns));
+    lines.slice(1).forEach((line, i) => {
+      expect(line).toMatch(new RegExp(`^${jobs[i]!.id} +${jobs[i]!.status} `));
+    });
+  },
+);
 
 it("list: NO_COLOR keeps the table and drops every colour", async () => {
   const { code, screen } = await terminal("faxplus list --limit 3", { NO_COLOR: "1" });

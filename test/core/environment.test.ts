@@ -67,3 +67,42 @@ describe("the environment", () => {
     expect(String(error)).not.toContain("secret-token");
   });
 });
+
+describe("a client without credentials", () => {
+  const refusal = (options?: object) => {
+    try {
+      new FaxPlus(options as never);
+    } catch (e) {
+      return e;
+    }
+    return undefined;
+  };
+
+  it("is refused when it is made for the real API, naming token and FAXPLUS_TOKEN", () => {
+    for (const options of [undefined, {}, { baseUrl: "https://restapi.fax.plus/v3/" }]) {
+      const error = refusal(options);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error).toMatchObject({ field: "token" });
+      expect(String(error)).toMatch(/FAXPLUS_TOKEN/);
+    }
+    expect(() => createFaxPlus({})).toThrow(/token.*FAXPLUS_TOKEN/);
+    // In a browser page the environment is not read: the same refusal.
+    vi.stubEnv("FAXPLUS_TOKEN", "env-token");
+    vi.stubGlobal("document", {});
+    expect(refusal({})).toMatchObject({ field: "token" });
+  });
+
+  it("is accepted with a token from the environment, a token function or a refresh token", () => {
+    expect(refusal({ token: async () => "t" })).toBeUndefined();
+    expect(refusal({ refreshToken: "r", clientId: "c", clientSecret: "s" })).toBeUndefined();
+    vi.stubEnv("FAXPLUS_TOKEN", "env-token");
+    expect(refusal({})).toBeUndefined();
+  });
+
+  it("is accepted for a proxy, a mock or a test server, and sends no Authorization", async () => {
+    expect(refusal({ baseUrl: "/api/faxplus" })).toBeUndefined();
+    expect(refusal({ baseUrl: "https://fax-proxy.example.com/v3" })).toBeUndefined();
+    await new FaxPlus({ baseUrl: server.baseUrl }).getAccount();
+    expect(headers()).toEqual([[undefined, undefined]]);
+  });
+});

@@ -140,9 +140,9 @@ describe("path parameters are checked before sending", () => {
   });
 
   it("userId is checked too", () => {
-    expect(() => new FaxPlus({ userId: ".." })).toThrow(ValidationError);
-    expect(new FaxPlus({ userId: "u123" }).userId).toBe("u123");
-    expect(new FaxPlus().userId).toBe("self");
+    expect(() => new FaxPlus({ token: "t", userId: ".." })).toThrow(ValidationError);
+    expect(new FaxPlus({ token: "t", userId: "u123" }).userId).toBe("u123");
+    expect(new FaxPlus({ token: "t" }).userId).toBe("self");
   });
 });
 
@@ -157,7 +157,7 @@ describe("baseUrl", () => {
   ];
   for (const baseUrl of accepted) {
     it(`accepts ${baseUrl}`, () => {
-      expect(() => new FaxPlus({ baseUrl })).not.toThrow();
+      expect(() => new FaxPlus({ token: "t", baseUrl })).not.toThrow();
     });
   }
 
@@ -220,6 +220,8 @@ describe("numeric options", () => {
     expect(() => new FaxPlus({ maxRetries: 1.5 })).toThrow(ValidationError);
     expect(() => new FaxPlus({ timeout: 0 })).toThrow(ValidationError);
     expect(() => new FaxPlus({ timeout: 2 ** 31 })).toThrow(ValidationError);
-    expect(() => new FaxPlus().fetchWith({ timeout: Number.NaN })).toThrow(ValidationError);
+    expect(() => new FaxPlus({ token: "t" }).fetchWith({ timeout: Number.NaN })).toThrow(
+      ValidationError,
+    );
   });
 });

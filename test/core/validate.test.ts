@@ -1,7 +1,15 @@
 // Checkers of src/core/validate.ts that the request tests reach only through the spec's rules.
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/index.js";
-import { isCalendarTime, object, snapshot } from "../../src/core/validate.js";
+import * as rules from "../../generated/rules.js";
+import type { OperationRules } from "../../generated/rules.js";
+import {
+  isCalendarTime,
+  object,
+  snapshot,
+  string,
+  type SchemaRules,
+} from "../../src/core/validate.js";
 
 describe("isCalendarTime", () => {
   it.each([
@@ -38,5 +46,87 @@ describe("messages", () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect(error?.field).toBe(key);
     expect(error?.message.length).toBeLessThan(200);
+  });
+});
+
+/** Every string rule of the spec's request bodies and parameters that has a pattern. */
+function patterned(): { where: string; rule: SchemaRules }[] {
+  const found: { where: string; rule: SchemaRules }[] = [];
+  const visit = (rule: SchemaRules | undefined, where: string) => {
+    if (!rule || typeof rule !== "object") return;
+    if (rule.pattern !== undefined) found.push({ where, rule });
+    for (const [name, child] of Object.entries(rule.properties ?? {}))
+      visit(child, `${where}.${name}`);
+    if (rule.items) visit(rule.items, `${where}[]`);
+  };
+  for (const [id, value] of Object.entries(rules as Record<string, unknown>)) {
+    const op = value as Partial<OperationRules>;
+    if (!op.method) continue;
+    visit(op.body, `${id} body`);
+    for (const [name, param] of Object.entries(op.params ?? {})) visit(param, `${id} ${name}`);
+  }
+  return found;
+}
+
+/** The refusal of `value` by `rule`, as a person reads it. */
+function refusal(rule: SchemaRules, value: string): string {
+  try {
+    snapshot(rule, value, "x");
+  } catch (error) {
+    return (error as ValidationError).rule;
+  }
+  throw new Error(`${JSON.stringify(value)} was accepted`);
+}
+
+describe("refusals of a pattern, in words", () => {
+  it("never show the spec's regex, for every patterned field of the spec", () => {
+    const fields = patterned();
+    expect(fields.length).toBeGreaterThan(3);
+    for (const { where, rule } of fields) {
+      const words = refusal(rule, "555-0100 !");
+      expect(words, where).not.toContain(rule.pattern);
+      expect(words, where).not.toMatch(/[[\]{}^$]/);
+      expect(words, where).toContain('(got "555-0100 !")');
+    }
+  });
+
+  it("say what a fax number looks like, with an example the spec's pattern accepts", () => {
+    const to = (rules.sendFax.body.properties.to.items as SchemaRules).pattern!;
+    const words = refusal(string({ pattern: to }), "555-0100");
+    expect(words).toMatch(/^must be a fax number: \+ then the country code and number/);
+    const example = /e\.g\. (\S+?)[;,]/.exec(words)?.[1];
+    expect(example).toBeDefined();
+    expect(new RegExp(to).test(example!)).toBe(true);
+    // The minimum of digits is read from the pattern, not written here.
+    const digits = Number(/at least (\d+) digits/.exec(words)?.[1]);
+    expect(new RegExp(to).test(`+${"1".repeat(digits)}`)).toBe(true);
+    expect(new RegExp(to).test(`+${"1".repeat(digits - 1)}`)).toBe(false);
+  });
+
+  it("follow a changed pattern: another minimum of digits, no extension", () => {
+    const words = refusal(string({ pattern: "^[+][0-9]{10,}$" }), "1");
+    expect(words).toMatch(/at least 10 digits/);
+    expect(words).not.toMatch(/extension/);
+  });
+
+  it("use the spec's own example when the pattern accepts it", () => {
+    const rule = { ...string({ pattern: "^[+][0-9]{8,}$" }), example: "+442079460018" };
+    expect(refusal(rule, "1")).toContain("e.g. +442079460018");
+  });
+
+  it("say how a date and time is written", () => {
+    const after = rules.listFaxes.params["query.after"];
+    expect(refusal(after, "yesterday")).toMatch(
+      /^must be a date and time written YYYY-MM-DD HH:mm:ss, e\.g\. \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(got/,
+    );
+    const sendTime = rules.sendFax.body.properties.send_time;
+    expect(refusal(sendTime, "2026-11-20 10:00:00")).toMatch(/UTC offset/);
+  });
+
+  it("say that an ID must not be empty", () => {
+    expect(refusal(string({ minLength: 1 }), "")).toBe("must not be empty");
+    expect(refusal(string({ minLength: 1, maxLength: 32 }), "x".repeat(33))).toBe(
+      "must be at most 32 characters (got 33)",
+    );
   });
 });

@@ -424,10 +424,10 @@ describe("empty values and impossible dates", () => {
     const refused: [Record<string, unknown>, RegExp][] = [
       [{ files: [] }, /^files or from_fax: at least one of them is required$/],
       [{ files: [], from_fax: undefined }, /^files or from_fax: at least one of them is required$/],
-      [{ from_fax: { fax_id: "" } }, /^from_fax\.fax_id: must be at least 1 characters/],
+      [{ from_fax: { fax_id: "" } }, /^from_fax\.fax_id: must not be empty/],
       [{ files: [""] }, /^files\[0\]: no uploaded file/],
-      [{ from: "", from_fax: { fax_id: seeds.sentFaxId } }, /^from: must match pattern/],
-      [{ to: [""], from_fax: { fax_id: seeds.sentFaxId } }, /^to\[0\]: must match pattern/],
+      [{ from: "", from_fax: { fax_id: seeds.sentFaxId } }, /^from: must be a fax number/],
+      [{ to: [""], from_fax: { fax_id: seeds.sentFaxId } }, /^to\[0\]: must be a fax number/],
       [{ to: [], from_fax: { fax_id: seeds.sentFaxId } }, /^to: must have at least 1 item/],
     ];
     for (const [payload, description] of refused) {

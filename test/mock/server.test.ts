@@ -209,7 +209,7 @@ describe("sendFax", () => {
         /files or from_fax: at least one of them is required/,
       ],
       [{ files: ["/transient-unknown"] }, /^files\[0\]: no uploaded file/],
-      [{ to: ["12345"], files: ["/x"] }, /^to\[0\]: must match pattern/],
+      [{ to: ["12345"], files: ["/x"] }, /^to\[0\]: must be a fax number/],
     ];
     for (const [payload, description] of cases) {
       const response = await api(server, "POST", "/accounts/self/outbox", {

@@ -6,16 +6,24 @@ import {
   waitForDelivery,
   type Clock,
 } from "../../src/workflows/delivery.js";
+import { pdfDocument, seeds, startMockServer } from "../../src/mock/index.js";
 import { startServer, type Reply, type TestServer } from "../support/server.js";
 
 let server: TestServer;
 let fax: FaxPlus;
-/** What the server answers, per kind of request, in order; the last answer repeats. */
-let script: { outbox: Reply[]; fax: Reply[] };
+/**
+ * What the server answers, per kind of request, in order; the last answer repeats: the outbox
+ * list, the list of sent records, and one fax record by ID.
+ */
+let script: { outbox: Reply[]; sent: Reply[]; fax: Reply[] };
 
 beforeAll(async () => {
   server = await startServer((request) => {
-    const list = request.path.includes("/outbox/") ? script.outbox : script.fax;
+    const list = request.path.endsWith("/outbox")
+      ? script.outbox
+      : request.path.includes("/faxes?")
+        ? script.sent
+        : script.fax;
     return list.length > 1 ? list.shift()! : list[0]!;
   });
   fax = new FaxPlus({ token: "t", baseUrl: server.baseUrl, maxRetries: 0 });
@@ -26,10 +34,25 @@ beforeEach(() => {
 });
 
 const notFound: Reply = { status: 404, json: { error: "not_found" } };
-const queued = (status: string): Reply => ({ json: { id: "o1", uid: "u", status } });
-const record = (status: string): Reply => ({
-  json: { id: "o1", status, comment: "", cost_details: {}, owner_id: "u", pages: 1 },
+/** The outbox holding jobs with these statuses (IDs j1, j2, ...; none of them is f1). */
+const jobs = (...statuses: string[]): Reply => ({
+  json: { records: statuses.map((status, i) => ({ id: `j${i + 1}`, uid: "u", status })) },
 });
+const fields = (id: string, status: string) => ({
+  id,
+  status,
+  comment: "",
+  cost_details: {},
+  owner_id: "u",
+  pages: 1,
+});
+/** The newest sent records: f1 with this status, or (no status) without f1. */
+const sent = (status?: string): Reply => ({
+  json: {
+    data: { records: [fields("other", "success"), ...(status ? [fields("f1", status)] : [])] },
+  },
+});
+const record = (status: string): Reply => ({ json: fields("f1", status) });
 
 /** A clock that never waits: sleeping moves its time forward. */
 function fakeClock(): Clock & { sleeps: number[] } {
@@ -46,91 +69,152 @@ function fakeClock(): Clock & { sleeps: number[] } {
 }
 
 const paths = () => server.requests.map((r) => `${r.method} ${r.path}`);
+const OUTBOX = "GET /accounts/self/outbox";
+const SENT = "GET /accounts/self/faxes?category=sent";
 
 describe("waitForDelivery", () => {
-  it("polls the outbox while queued, then returns the successful fax record", async () => {
+  it("polls the outbox and the sent records (never a 404), then returns the successful record", async () => {
     script = {
-      outbox: [queued("converting"), queued("sending"), notFound],
-      fax: [record("success")],
+      outbox: [jobs("converting"), jobs("sending"), jobs()],
+      sent: [sent(), sent(), sent("success")],
+      fax: [notFound],
     };
     const clock = fakeClock();
 
-    const result = await waitForDelivery(fax, "o1", { pollInterval: 1000 }, clock);
+    const result = await waitForDelivery(fax, "f1", { pollInterval: 1000 }, clock);
 
     expect(result.status).toBe("success");
-    expect(result.id).toBe("o1");
-    expect(paths()).toEqual([
-      "GET /accounts/self/outbox/o1",
-      "GET /accounts/self/outbox/o1",
-      "GET /accounts/self/outbox/o1",
-      "GET /accounts/self/faxes/o1",
-    ]);
+    expect(result.id).toBe("f1");
+    expect(paths()).toEqual([OUTBOX, SENT, OUTBOX, SENT, OUTBOX, SENT]);
     expect(clock.sleeps).toEqual([1000, 1500]);
   });
 
-  it("calls onStatus once per status change, outbox statuses first", async () => {
+  it("calls onStatus once per status change: the queued job's, then the record's", async () => {
     script = {
-      outbox: [queued("converting"), queued("converting"), queued("sending"), notFound],
-      fax: [notFound, record("in_progress"), record("success")],
+      outbox: [jobs("converting"), jobs("converting"), jobs("sending"), jobs()],
+      sent: [sent(), sent(), sent(), sent("in_progress"), sent("success")],
+      fax: [notFound],
     };
     const statuses: string[] = [];
     const options = { pollInterval: 1000, onStatus: (status: string) => statuses.push(status) };
-    await waitForDelivery(fax, "o1", options, fakeClock());
+    await waitForDelivery(fax, "f1", options, fakeClock());
     expect(statuses).toEqual(["converting", "sending", "in_progress", "success"]);
   });
 
-  it("accepts a fax record ID: waits for the record to appear and to get a final status", async () => {
-    script = { outbox: [notFound], fax: [notFound, record("in_progress"), record("success")] };
-    const clock = fakeClock();
+  it("reports no job's status when several are queued (a job does not name its fax IDs)", async () => {
+    script = {
+      outbox: [jobs("converting", "sending"), jobs()],
+      sent: [sent(), sent("success")],
+      fax: [],
+    };
+    const statuses: string[] = [];
+    await waitForDelivery(fax, "f1", { onStatus: (s) => statuses.push(s) }, fakeClock());
+    expect(statuses).toEqual(["success"]);
+  });
 
-    const result = await waitForDelivery(fax, "o1", {}, clock);
+  it("reads an older record by ID once nothing is queued and it is not among the newest", async () => {
+    script = { outbox: [jobs()], sent: [sent()], fax: [record("success")] };
+
+    const result = await waitForDelivery(fax, "f1", {}, fakeClock());
 
     expect(result.status).toBe("success");
-    expect(paths()).toEqual([
-      "GET /accounts/self/outbox/o1",
-      "GET /accounts/self/faxes/o1",
-      "GET /accounts/self/faxes/o1",
-      "GET /accounts/self/faxes/o1",
-    ]);
-    expect(clock.sleeps).toEqual([2000, 3000]);
+    expect(paths()).toEqual([OUTBOX, SENT, "GET /accounts/self/faxes/f1"]);
+  });
+
+  it("follows an outbox job ID while the job is queued", async () => {
+    script = {
+      outbox: [{ json: { records: [{ id: "f1", uid: "u", status: "sending" }] } }],
+      sent: [sent()],
+      fax: [],
+    };
+    const statuses: string[] = [];
+    const waiting = waitForDelivery(
+      fax,
+      "f1",
+      { maxWait: 3000, onStatus: (s) => statuses.push(s) },
+      fakeClock(),
+    );
+    await expect(waiting).rejects.toMatchObject({ lastStatus: "sending" });
+    expect(statuses).toEqual(["sending"]);
+    expect(paths().every((p) => p === OUTBOX)).toBe(true);
+  });
+
+  it("after a send to the mock, sees the fax delivered without a single 404", async () => {
+    const mock = await startMockServer({ deliveryMs: 200 });
+    try {
+      const statuses: number[] = [];
+      const client = new FaxPlus({
+        token: "t",
+        baseUrl: mock.baseUrl,
+        fetch: async (request) => {
+          const response = await fetch(request);
+          statuses.push(response.status);
+          return response;
+        },
+      });
+      const to = "+14155550123";
+      const ids = await client.send({
+        from: seeds.number,
+        to: [to],
+        files: [new Blob([pdfDocument("x")], { type: "application/pdf" })],
+      });
+      const seen: string[] = [];
+      const record = await client.waitForDelivery(ids[to]!, {
+        pollInterval: 20,
+        onStatus: (s) => seen.push(s),
+      });
+      expect(record).toMatchObject({ id: ids[to], status: "success" });
+      expect(seen.at(-1)).toBe("success");
+      expect(statuses.filter((s) => s >= 400)).toEqual([]);
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it("refuses an outbox answer that is not a list of jobs", async () => {
+    script = { outbox: [{ json: { records: [{ id: "j1" }] } }], sent: [], fax: [] };
+    await expect(waitForDelivery(fax, "f1", {}, fakeClock())).rejects.toMatchObject({
+      name: "UnexpectedResponseError",
+    });
   });
 
   it.each(["failed_no_answer", "partially_sent", "insufficient_credit", "failed"])(
     "resolves with a %s record instead of throwing",
     async (status) => {
-      script = { outbox: [notFound], fax: [record(status)] };
-      expect((await waitForDelivery(fax, "o1", {}, fakeClock())).status).toBe(status);
+      script = { outbox: [jobs()], sent: [sent(status)], fax: [] };
+      expect((await waitForDelivery(fax, "f1", {}, fakeClock())).status).toBe(status);
     },
   );
 
   it("throws DeliveryTimeoutError with the last status when time runs out", async () => {
-    script = { outbox: [queued("scheduled_for_sending")], fax: [] };
+    script = { outbox: [jobs("scheduled_for_sending")], sent: [sent()], fax: [] };
     const clock = fakeClock();
 
     const error = await waitForDelivery(
       fax,
-      "o1",
+      "f1",
       { maxWait: 10_000, pollInterval: 2000 },
       clock,
     ).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(DeliveryTimeoutError);
-    expect(error).toMatchObject({ id: "o1", maxWait: 10_000, lastStatus: "scheduled_for_sending" });
+    expect(error).toMatchObject({ id: "f1", maxWait: 10_000, lastStatus: "scheduled_for_sending" });
     expect((error as Error).message).toMatch(/last status: scheduled_for_sending/);
     // 2000 + 3000 + 4500 = 9500: the last sleep ends at the deadline, then one last poll.
     expect(clock.sleeps).toEqual([2000, 3000, 4500, 500]);
-    expect(server.requests).toHaveLength(5);
+    // Five rounds of two lists each.
+    expect(server.requests).toHaveLength(10);
   });
 
   it("times out with the real clock too", async () => {
-    script = { outbox: [queued("sending")], fax: [] };
+    script = { outbox: [jobs("sending")], sent: [sent()], fax: [] };
     await expect(
       waitForDelivery(fax, "o1", { maxWait: 30, pollInterval: 5 }),
     ).rejects.toBeInstanceOf(DeliveryTimeoutError);
   });
 
   it("caps the delay at 30 s", async () => {
-    script = { outbox: [queued("sending")], fax: [] };
+    script = { outbox: [jobs("sending")], sent: [sent()], fax: [] };
     const clock = fakeClock();
 
     await waitForDelivery(fax, "o1", { maxWait: 200_000, pollInterval: 10_000 }, clock).catch(
@@ -141,14 +225,14 @@ describe("waitForDelivery", () => {
   });
 
   it("passes other API errors through", async () => {
-    script = { outbox: [{ status: 403, json: { error: "forbidden" } }], fax: [] };
+    script = { outbox: [{ status: 403, json: { error: "forbidden" } }], sent: [], fax: [] };
     await expect(waitForDelivery(fax, "o1", {}, fakeClock())).rejects.toBeInstanceOf(
       PermissionDeniedError,
     );
   });
 
   it("stops when the signal aborts, with the abort reason", async () => {
-    script = { outbox: [queued("sending")], fax: [] };
+    script = { outbox: [jobs("sending")], sent: [sent()], fax: [] };
     const controller = new AbortController();
     const reason = new Error("stop");
     const clock = fakeClock();
@@ -165,7 +249,7 @@ describe("waitForDelivery", () => {
   });
 
   it("stops on abort with the real clock", async () => {
-    script = { outbox: [queued("sending")], fax: [] };
+    script = { outbox: [jobs("sending")], sent: [sent()], fax: [] };
     const controller = new AbortController();
     const reason = new Error("stop");
     const waiting = waitForDelivery(fax, "o1", { signal: controller.signal, pollInterval: 60_000 });

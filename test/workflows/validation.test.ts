@@ -21,19 +21,19 @@ const long = (n: number) => "x".repeat(n);
 const loose = (payload: object) => payload as SendFaxInput;
 
 const cases: [string, () => Promise<unknown>, string, RegExp][] = [
-  ["bad from number", () => fax.send({ ...ok, from: "12345" }), "from", /must match pattern/],
+  ["bad from number", () => fax.send({ ...ok, from: "12345" }), "from", /must be a fax number/],
   [
     "from list with a bad entry",
     () => fax.send({ ...ok, from: "+12345678901,123" }),
     "from",
-    /pattern/,
+    /separated by commas/,
   ],
   ["empty to", () => fax.send({ ...ok, to: [] }), "to", /at least 1 item/],
   [
     "bad to[3]",
     () => fax.send({ ...ok, to: ["+12345678901", "+12345678902", "+12345678903", "555-1234"] }),
     "to[3]",
-    /must match pattern/,
+    /must be a fax number: \+ then the country code and number/,
   ],
   ["missing to", () => fax.send(loose({ from: ok.from, files: ok.files })), "to", /is required/],
   [
@@ -58,7 +58,7 @@ const cases: [string, () => Promise<unknown>, string, RegExp][] = [
     "send_time without offset",
     () => fax.send({ ...ok, send_time: "2026-11-21 10:00:00" }),
     "send_time",
-    /pattern/,
+    /must be a date and time written YYYY-MM-DD HH:mm:ss ±HHMM/,
   ],
   [
     "send_time invalid Date",
@@ -83,7 +83,7 @@ const cases: [string, () => Promise<unknown>, string, RegExp][] = [
     "empty from_fax.fax_id",
     () => fax.resend("", { from: ok.from, to: ok.to }),
     "from_fax.fax_id",
-    /at least 1/,
+    /must not be empty/,
   ],
   [
     "a fax ID one character too long",
