@@ -131,22 +131,24 @@ function render(all) {
   const size = all.size;
   if (size?.rows) {
     const by = Object.fromEntries(size.rows.map((r) => [r.key, r]));
-    const bare = { send: by.bareSend, read: by.bareRead };
     for (const row of size.rows) {
-      const target = size.targets?.[row.key];
-      const shares = Object.entries(row.shares)
+      if (row.subject !== "ours") continue;
+      const target = size.targets?.[row.app];
+      const peers = ["heyValibot", "hey", "vendor", "bare"]
+        .map((subject) => by[`${subject}.${row.app}`])
+        .filter((peer) => peer && !peer.skipped)
+        .map((peer) => `${peer.subject} ${kB(peer.gzip)}`);
+      const parts = Object.entries(by[`src.${row.app}`]?.shares ?? {})
         .filter(([part]) => part !== "other")
-        .map(([part, share]) => `${part} ~${kB(share.gzipEstimate)}`)
-        .join(", ");
-      let comparison = shares;
+        .map(([part, share]) => `${part} ~${kB(share.gzipEstimate)}`);
+      let comparison = parts.length ? `from src: ${parts.join(", ")}` : "";
       if (target !== undefined) {
         comparison += `; target <= ${kB(target)}: ${row.gzip <= target ? "ok" : "MISSED"}`;
       }
-      if (bare[row.key])
-        comparison += `; ${ratio(row.gzip, bare[row.key].gzip)} of bare openapi-fetch`;
+      if (peers.length) comparison += `; peers (gzip): ${peers.join(", ")}`;
       if (row.nodeImports.length) comparison += `; node: imports ${row.nodeImports.join(", ")}`;
       rows.push([
-        "Bundle size (browser, min)",
+        "Bundle size (installed, browser, min)",
         row.label,
         `${kB(row.raw)} raw, ${kB(row.gzip)} gzip, ${kB(row.brotli)} br`,
         comparison,
