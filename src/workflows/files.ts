@@ -4,7 +4,12 @@ import { uploadFile } from "../../generated/operations.js";
 import * as rules from "../../generated/rules.js";
 import type { FileType } from "../../generated/types.js";
 import type { FaxPlusCore } from "../core/client.js";
-import { UnexpectedResponseError, ValidationError } from "../core/errors.js";
+import {
+  ConnectionError,
+  FaxPlusError,
+  UnexpectedResponseError,
+  ValidationError,
+} from "../core/errors.js";
 import type { RequestOptions } from "../core/options.js";
 import { checkQuery, readFields } from "../core/validate.js";
 import { callOperation } from "../operations/operation.js";
@@ -28,10 +33,48 @@ export interface UploadOptions extends RequestOptions {
   filename?: string | undefined;
 }
 
+/** Per-call options of the in-memory downloads (`download`, `downloadReport`). */
+export interface DownloadLimitOptions extends RequestOptions {
+  /**
+   * The most bytes an in-memory download takes (default {@link DEFAULT_DOWNLOAD_MAX_BYTES},
+   * 100 MiB): a larger answer is refused with a {@link DownloadTooLargeError} as soon as its
+   * `Content-Length` or the bytes received pass it. Streams (`downloadStream`) have no limit.
+   */
+  maxBytes?: number | undefined;
+}
+
 /** Per-call options of the downloads of a fax's document. */
-export interface DownloadOptions extends RequestOptions {
+export interface DownloadOptions extends DownloadLimitOptions {
   /** `pdf` or `tiff`; takes precedence over the Accept header. */
   format?: FileType | undefined;
+}
+
+/**
+ * The default `maxBytes` of `download` and `downloadReport`: 100 MiB. A fax document is far
+ * smaller (an upload takes at most 30 MB in all; a TIFF page is some tens of kB); the limit only
+ * stops a broken or hostile server from filling the process's memory.
+ */
+export const DEFAULT_DOWNLOAD_MAX_BYTES = 100 * 1024 * 1024;
+
+/**
+ * An in-memory download whose answer is larger than its `maxBytes`: nothing more is read. Use
+ * `downloadStream` (or the CLI's `download -o FILE`) for documents that large, or raise `maxBytes`.
+ */
+export class DownloadTooLargeError extends FaxPlusError {
+  override name = "DownloadTooLargeError";
+  /** The limit, in bytes. */
+  declare readonly maxBytes: number;
+  /** The bytes the answer announced (`Content-Length`) or had delivered when it was refused. */
+  declare readonly received: number;
+
+  constructor(what: string, maxBytes: number, received: number, announced: boolean) {
+    super(
+      `${what}: the answer ${announced ? "announces" : "passed"} ${received} bytes, more than ` +
+        `maxBytes (${maxBytes}); use downloadStream to read a document this large, or raise maxBytes`,
+    );
+    this.maxBytes = maxBytes;
+    this.received = received;
+  }
 }
 
 /** MIME types of the documents the API accepts, by lower-case extension. */
@@ -127,10 +170,19 @@ export function download(
 ): ApiPromise<Blob> {
   return apiPromise(
     (async () => {
-      const { format, ...request } = optionFields(options);
+      const { format, maxBytes, ...request } = optionFields(options);
+      const limit = checkMaxBytes(maxBytes);
       const params = fileParams(faxId, format);
-      return orEmptyBlob(
-        await callOperation<Blob | undefined>(client, rules.getFile, params, request),
+      return readLimited(
+        await callOperation<ReadableStream<Uint8Array> | null>(
+          client,
+          rules.getFile,
+          params,
+          request,
+          "stream",
+        ),
+        limit,
+        `GET ${rules.getFile.path}`,
       );
     })(),
   );
@@ -167,12 +219,24 @@ export function downloadStream(
 export function downloadReport(
   client: FaxPlusCore,
   faxId: string,
-  options?: RequestOptions,
+  options?: DownloadLimitOptions,
 ): ApiPromise<Blob> {
   return apiPromise(
-    callOperation<Blob | undefined>(client, rules.getFaxReport, { fax_id: faxId }, options).then(
-      orEmptyBlob,
-    ),
+    (async () => {
+      const { maxBytes, ...request } = optionFields(options);
+      const limit = checkMaxBytes(maxBytes);
+      return readLimited(
+        await callOperation<ReadableStream<Uint8Array> | null>(
+          client,
+          rules.getFaxReport,
+          { fax_id: faxId },
+          request,
+          "stream",
+        ),
+        limit,
+        `GET ${rules.getFaxReport.path}`,
+      );
+    })(),
   );
 }
 
@@ -246,9 +310,80 @@ function optionFields(options: unknown): Record<string, unknown> {
   return options === undefined ? {} : readFields(options, "options");
 }
 
-function orEmptyBlob(result: WithResponse<Blob | undefined>): WithResponse<Blob> {
+/** A body that failed mid-read is a ConnectionError; the SDK's own errors and aborts stay as is. */
+function cutShort(error: unknown, what: string, response: Response): unknown {
+  if (error instanceof FaxPlusError) return error;
+  if (error instanceof DOMException && error.name === "AbortError") return error;
+  const url = response.url.split("?")[0] ?? "";
+  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return new ConnectionError(
+    `${what}: the response body was cut short after it began (${error instanceof Error ? error.message : String(error)})`,
+    {
+      method: "GET",
+      url,
+      code: typeof code === "string" ? code : undefined,
+      mayHaveBeenProcessed: false,
+    },
+    { cause: error },
+  );
+}
+
+function checkMaxBytes(value: unknown): number {
+  if (value === undefined) return DEFAULT_DOWNLOAD_MAX_BYTES;
+  if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) return value;
+  throw new ValidationError("maxBytes", "must be a positive whole number of bytes");
+}
+
+/** Bytes gathered into a Blob of their own before the next part starts (bounds the spare copy). */
+const PART_BYTES = 1 << 20;
+
+/**
+ * Reads a download's body into one Blob, keeping at most one copy of the document: the chunks are
+ * moved into Blob parts of about 1 MiB as they arrive (a Blob made of Blobs refers to them, it
+ * does not copy them), so the chunks are freed as the download goes. An answer past `maxBytes`
+ * (announced by `Content-Length`, or counted as it arrives) is cancelled and refused.
+ */
+async function readLimited(
+  result: WithResponse<ReadableStream<Uint8Array> | null>,
+  maxBytes: number,
+  what: string,
+): Promise<WithResponse<Blob>> {
+  const { data: body, response } = result;
+  const type = response.headers.get("content-type") ?? "";
   // An answer with no body (204, Content-Length: 0) gives no data.
-  return { data: result.data ?? new Blob([]), response: result.response };
+  if (!body) return { data: new Blob([], { type }), response };
+  const announced = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (announced > maxBytes) {
+    body.cancel().catch(() => {});
+    throw new DownloadTooLargeError(what, maxBytes, announced, true);
+  }
+  const reader = body.getReader();
+  const parts: Blob[] = [];
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  let received = 0;
+  try {
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      received += read.value.byteLength;
+      if (received > maxBytes) {
+        reader.cancel().catch(() => {});
+        throw new DownloadTooLargeError(what, maxBytes, received, false);
+      }
+      pending.push(read.value);
+      pendingBytes += read.value.byteLength;
+      if (pendingBytes >= PART_BYTES) {
+        parts.push(new Blob(pending as Uint8Array<ArrayBuffer>[]));
+        pending = [];
+        pendingBytes = 0;
+      }
+    }
+  } catch (error) {
+    throw cutShort(error, what, response);
+  } finally {
+    reader.releaseLock();
+  }
+  if (pendingBytes) parts.push(new Blob(pending as Uint8Array<ArrayBuffer>[]));
+  return { data: new Blob(parts, { type }), response };
 }
 
 function orEmptyStream(
