@@ -40,7 +40,7 @@ if (process.argv[2] === "--server") {
 }
 
 /**
- * CPU of the SDK's own work in a bulk update: 10,000 IDs through `fax.bulkUpdateFaxes` with a stub
+ * CPU of the SDK's own work in a bulk update: 10,000 IDs through `fax.updateFaxesInBatches` with a stub
  * fetch (it answers every ID `updated` from the request it is given, no network), against a plain
  * batched loop over the same stub: the IDs split into batches of 100, 4 in flight, one
  * `new Request` + JSON body each, the answer parsed. Both do the stub's work; the ratio is what the
@@ -59,7 +59,7 @@ async function measureCpu(reps) {
   const baseUrl = "https://restapi.fax.plus/v3";
   const fax = new sdk.FaxPlus({ token: "token", fetch: stub });
   const sdkRun = async () => {
-    const result = await fax.bulkUpdateFaxes(ids, { isRead: true });
+    const result = await fax.updateFaxesInBatches(ids, { is_read: true });
     if (result.updated.length !== IDS) throw new Error(`${result.updated.length} updated`);
   };
   const plainRun = async () => {
