@@ -231,7 +231,6 @@ async function run(ids: readonly string[], plan: Plan): Promise<WithResponse<Bul
   const unique = [...new Set(ids)];
   /** Set when no further batch may go out: a caller's abort, or a request-level 4xx. */
   let stopped: { reason: unknown } | undefined;
-  let sent = false;
   let last: Response | undefined;
   let settled = 0;
   const progress = (count: number) => {
@@ -253,7 +252,6 @@ async function run(ids: readonly string[], plan: Plan): Promise<WithResponse<Bul
       if (stopped) return unanswered(result, batch, finalRound);
       let answer: Answer;
       try {
-        sent = true;
         answer = await plan.sendBatch(batch);
       } catch (error) {
         // A caller's abort means: send no more, and this batch has no answer. It is never retried.
@@ -316,11 +314,10 @@ async function run(ids: readonly string[], plan: Plan): Promise<WithResponse<Bul
     await round(again, true, retried);
     parts.push(...retried);
   }
-  // Aborted before anything went out: like any call, it rejects with the abort reason.
-  if (!sent && stopped && plan.signal?.aborted && stopped.reason === plan.signal.reason) {
-    throw stopped.reason;
-  }
   const result = merge(parts, again.length ? unique : undefined);
+  // Aborted before any batch got an answer: like any call, it rejects with the abort reason.
+  const aborted = stopped && plan.signal?.aborted && stopped.reason === plan.signal.reason;
+  if (aborted && result.notAttempted.length === unique.length) throw stopped?.reason;
   const data: BulkUpdateResult = stopped ? { ...result, stoppedBy: stopped.reason } : result;
   return { data, response: last ?? new Response(null, { status: 204 }) };
 }

@@ -77,26 +77,147 @@ export class DownloadTooLargeError extends FaxPlusError {
   }
 }
 
-/** MIME types of the documents the API accepts, by lower-case extension. */
-const CONTENT_TYPES: Record<string, string> = {
-  pdf: "application/pdf",
-  tiff: "image/tiff",
-  tif: "image/tiff",
-  doc: "application/msword",
-  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-  txt: "text/plain",
-  rtf: "application/rtf",
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-  png: "image/png",
-  xls: "application/vnd.ms-excel",
-  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-};
+/** A format the API converts: its file name extension and its MIME type. */
+interface AcceptedFormat {
+  readonly extension: string;
+  readonly mediaType: string;
+}
+
+/**
+ * The formats the API converts, by lower-case extension, from the spec: the upload's `fax_file`
+ * rule carries them as `x-accepted-formats` (a vendor extension of our spec, from the "Upload a
+ * file" page's list). Until a generated/ without that extension is gone, the same list (that page's
+ * DOC, DOCX, PDF, TXT, RTF, JPG, PNG, TIFF, XLS, XLSX) is the fallback.
+ */
+function acceptedFormats(): ReadonlyMap<string, string> {
+  const fileRule = rules.uploadFile.body.properties.fax_file as {
+    readonly "x-accepted-formats"?: readonly AcceptedFormat[];
+  };
+  const formats = fileRule["x-accepted-formats"] ?? FALLBACK_FORMATS;
+  return (acceptedCache ??= new Map(formats.map((f) => [f.extension.toLowerCase(), f.mediaType])));
+}
+let acceptedCache: Map<string, string> | undefined;
+
+const FALLBACK_FORMATS: readonly AcceptedFormat[] = [
+  { extension: "pdf", mediaType: "application/pdf" },
+  { extension: "tiff", mediaType: "image/tiff" },
+  { extension: "tif", mediaType: "image/tiff" },
+  { extension: "doc", mediaType: "application/msword" },
+  {
+    extension: "docx",
+    mediaType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  },
+  { extension: "txt", mediaType: "text/plain" },
+  { extension: "rtf", mediaType: "application/rtf" },
+  { extension: "jpg", mediaType: "image/jpeg" },
+  { extension: "jpeg", mediaType: "image/jpeg" },
+  { extension: "png", mediaType: "image/png" },
+  { extension: "xls", mediaType: "application/vnd.ms-excel" },
+  {
+    extension: "xlsx",
+    mediaType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  },
+];
 
 /** The MIME type for a file name's extension, or undefined when it is not a known document type. */
 export function contentTypeOf(filename: string): string | undefined {
-  const extension = extensionOf(filename);
-  return Object.hasOwn(CONTENT_TYPES, extension) ? CONTENT_TYPES[extension] : undefined;
+  return acceptedFormats().get(extensionOf(filename));
+}
+
+/** What the first bytes of a document say it is. */
+type Sniffed =
+  | "PDF"
+  | "TIFF"
+  | "PNG"
+  | "JPEG"
+  | "ZIP (Office Open XML)"
+  | "OLE (Office 97-2003)"
+  | "RTF"
+  | "text"
+  | "a Windows executable"
+  | "an ELF executable"
+  | "a Mach-O executable"
+  | "binary data";
+
+/** The contents each extension may have (a .doc saved by Word as RTF is still a .doc). */
+const EXPECTED: Record<string, readonly Sniffed[]> = {
+  pdf: ["PDF"],
+  tif: ["TIFF"],
+  tiff: ["TIFF"],
+  png: ["PNG"],
+  jpg: ["JPEG"],
+  jpeg: ["JPEG"],
+  docx: ["ZIP (Office Open XML)"],
+  xlsx: ["ZIP (Office Open XML)"],
+  doc: ["OLE (Office 97-2003)", "RTF"],
+  xls: ["OLE (Office 97-2003)"],
+  rtf: ["RTF"],
+  txt: ["text"],
+};
+
+/** How many bytes the check reads from the start of a document. */
+const SNIFF_BYTES = 1024;
+
+function startsWith(head: Uint8Array, ...bytes: number[]): boolean {
+  return bytes.every((byte, i) => head[i] === byte);
+}
+
+/** What a document's first bytes say it is (PDF allows junk before `%PDF`, within 1 kB). */
+export function sniff(head: Uint8Array): Sniffed {
+  const ascii = String.fromCharCode(...head.subarray(0, SNIFF_BYTES));
+  if (ascii.includes("%PDF-")) return "PDF";
+  if (startsWith(head, 0x49, 0x49, 0x2a, 0) || startsWith(head, 0x4d, 0x4d, 0, 0x2a)) return "TIFF";
+  if (startsWith(head, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return "PNG";
+  if (startsWith(head, 0xff, 0xd8, 0xff)) return "JPEG";
+  if (startsWith(head, 0x50, 0x4b, 0x03, 0x04)) return "ZIP (Office Open XML)";
+  if (startsWith(head, 0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1)) {
+    return "OLE (Office 97-2003)";
+  }
+  if (ascii.startsWith("{\\rtf")) return "RTF";
+  if (startsWith(head, 0x4d, 0x5a)) return "a Windows executable";
+  if (startsWith(head, 0x7f, 0x45, 0x4c, 0x46)) return "an ELF executable";
+  if (
+    startsWith(head, 0xcf, 0xfa, 0xed, 0xfe) ||
+    startsWith(head, 0xce, 0xfa, 0xed, 0xfe) ||
+    startsWith(head, 0xfe, 0xed, 0xfa, 0xcf) ||
+    startsWith(head, 0xca, 0xfe, 0xba, 0xbe)
+  ) {
+    return "a Mach-O executable";
+  }
+  // Text: no NUL and no control character but tab, line breaks, form feed and escape.
+  for (const byte of head) {
+    if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d && byte !== 0x0c) {
+      if (byte !== 0x1b) return "binary data";
+    }
+    if (byte === 0x7f) return "binary data";
+  }
+  return "text";
+}
+
+/**
+ * Refuses, before anything is sent, a document the API would not convert: empty, of a format it
+ * does not take, or whose first bytes contradict its name (an executable named `.pdf`).
+ */
+async function checkDocument(file: File): Promise<void> {
+  const name = JSON.stringify(file.name);
+  if (file.size === 0) throw new ValidationError("file", `${name} is empty (0 bytes)`);
+  const extension = extensionOf(file.name);
+  const expected = EXPECTED[extension];
+  if (!acceptedFormats().has(extension) || !expected) {
+    const list = [...acceptedFormats().keys()].join(", ");
+    throw new ValidationError(
+      "file",
+      `${name}: .${extension} is not a format the API converts (${list})`,
+    );
+  }
+  const head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
+  const found = sniff(head);
+  if (!expected.includes(found)) {
+    throw new ValidationError(
+      "file",
+      `${name} does not hold what its name says: a .${extension} file must be ${expected.join(" or ")}, its first bytes are ${found}`,
+    );
+  }
 }
 
 /** Whether `value` is something {@link upload} takes. */
@@ -276,7 +397,9 @@ async function prepareUpload(input: unknown, format: unknown, filename: unknown)
   const blob = await toBlob(input);
   const mime = blob.type || contentTypeOf(name) || "application/octet-stream";
   // A File made from a Blob refers to its data, which keeps a file-backed Blob lazy.
-  return new File([blob], name, { type: mime });
+  const file = new File([blob], name, { type: mime });
+  await checkDocument(file);
+  return file;
 }
 
 async function toBlob(input: UploadInput): Promise<Blob> {
@@ -399,7 +522,7 @@ function isFile(blob: unknown): blob is File {
 /** The name, with an extension from the MIME type when it has none; `document.pdf` for bare bytes. */
 function withExtension(name: string, type: string): string {
   if (extensionOf(name)) return name;
-  const extension = Object.keys(CONTENT_TYPES).find((ext) => CONTENT_TYPES[ext] === type);
+  const extension = [...acceptedFormats()].find(([, mediaType]) => mediaType === type)?.[0];
   if (extension) return `${name || "document"}.${extension}`;
   if (!name && !type) return "document.pdf";
   throw new ValidationError(
