@@ -85,8 +85,8 @@ interface AcceptedFormat {
 
 /**
  * The formats the API converts, by lower-case extension, from the spec: the upload's `fax_file`
- * rule carries them as `x-accepted-formats` (a vendor extension of our spec, from the "Upload a
- * file" page's list). Until a generated/ without that extension is gone, the same list (that page's
+ * rule carries them as `x-accepted-formats` (an extension of our spec, from the vendor's fax
+ * concepts page). Until generated/ carries that extension, the same list (that page's
  * DOC, DOCX, PDF, TXT, RTF, JPG, PNG, TIFF, XLS, XLSX) is the fallback.
  */
 function acceptedFormats(): ReadonlyMap<string, string> {
