@@ -54,7 +54,7 @@ export interface DownloadOptions extends DownloadLimitOptions {
  * smaller (an upload takes at most 30 MB in all; a TIFF page is some tens of kB); the limit only
  * stops a broken or hostile server from filling the process's memory.
  */
-export const DEFAULT_DOWNLOAD_MAX_BYTES = 100 * 1024 * 1024;
+export const DEFAULT_DOWNLOAD_MAX_BYTES = 104_857_600; // 100 MiB, a literal: droppable when unused
 
 /**
  * An in-memory download whose answer is larger than its `maxBytes`: nothing more is read. Use
@@ -458,7 +458,7 @@ function checkMaxBytes(value: unknown): number {
 }
 
 /** Bytes gathered into a Blob of their own before the next part starts (bounds the spare copy). */
-const PART_BYTES = 1 << 20;
+const PART_BYTES = 1_048_576; // 1 MiB
 
 /**
  * Reads a download's body into one Blob, keeping at most one copy of the document: the chunks are
