@@ -6,7 +6,11 @@
 // ceil(batches / concurrency) x latency, with batches = ceil(IDs / 100), the API's batch maximum.
 // Each concurrency runs `reps` times, interleaved; the median wall time is reported.
 //
+// Also (measureCpu, first): the CPU of a 10,000-ID update with a stub fetch against a plain batched
+// loop (issue 21's target: at most 1.5x).
+//
 // Usage: node bench/bulk.js [reps=3]   (prints one JSON line)
+//        node bench/bulk.js --cpu [reps=15]   (the CPU comparison only)
 // Client and mock come from dist/ (run `npm run compile` first, as `npm run bench` does); without
 // dist/ the TypeScript sources are bundled with esbuild.
 import { fork } from "node:child_process";
@@ -25,9 +29,97 @@ const CONCURRENCY = [1, 4, 8];
 
 if (process.argv[2] === "--server") {
   await serve();
+} else if (process.argv[2] === "--cpu") {
+  console.log(
+    JSON.stringify({ bench: "bulk", cpu: await measureCpu(Number(process.argv[3] ?? 15)) }),
+  );
 } else {
   const reps = Number(process.argv[2] ?? 3);
-  console.log(JSON.stringify({ bench: "bulk", ...(await measureBulk(reps)) }));
+  const cpu = await measureCpu(15);
+  console.log(JSON.stringify({ bench: "bulk", ...(await measureBulk(reps)), cpu }));
+}
+
+/**
+ * CPU of the SDK's own work in a bulk update: 10,000 IDs through `fax.updateFaxesInBatches` with a stub
+ * fetch (it answers every ID `updated` from the request it is given, no network), against a plain
+ * batched loop over the same stub: the IDs split into batches of 100, 4 in flight, one
+ * `new Request` + JSON body each, the answer parsed. Both do the stub's work; the ratio is what the
+ * SDK adds (checks, dedupe, bookkeeping). Median process CPU (user + system) of `reps` runs each,
+ * alternated, after a warm-up.
+ */
+async function measureCpu(reps) {
+  const { module: sdk, from } = await load("index");
+  const { module: mock } = await load("mock/index");
+  const ids = Array.from({ length: IDS }, (_, i) => mock.seeds.inboxFaxId(i));
+  const stub = async (request) => {
+    const { ids: batch } = await request.json();
+    const body = JSON.stringify({ results: batch.map((id) => ({ id, code: 204 })) });
+    return new Response(body, { status: 200, headers: { "content-type": "application/json" } });
+  };
+  const baseUrl = "https://restapi.fax.plus/v3";
+  const fax = new sdk.FaxPlus({ token: "token", fetch: stub });
+  const sdkRun = async () => {
+    const result = await fax.updateFaxesInBatches(ids, { is_read: true });
+    if (result.updated.length !== IDS) throw new Error(`${result.updated.length} updated`);
+  };
+  const plainRun = async () => {
+    const batches = [];
+    for (let i = 0; i < ids.length; i += BATCH) batches.push(ids.slice(i, i + BATCH));
+    let next = 0;
+    let updated = 0;
+    const worker = async () => {
+      while (next < batches.length) {
+        const batch = batches[next++];
+        const response = await stub(
+          new Request(`${baseUrl}/accounts/self/faxes`, {
+            method: "PUT",
+            headers: { authorization: "Bearer token", "content-type": "application/json" },
+            body: JSON.stringify({ ids: batch, is_read: true }),
+          }),
+        );
+        const { results } = await response.json();
+        updated += results.filter((r) => r.code === 204).length;
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    if (updated !== IDS) throw new Error(`${updated} updated`);
+  };
+  const cpuOf = async (fn) => {
+    const before = process.cpuUsage();
+    await fn();
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / 1000;
+  };
+  for (let i = 0; i < 3; i++) {
+    await sdkRun();
+    await plainRun();
+  }
+  const times = { sdk: [], plain: [] };
+  for (let r = 0; r < reps; r++) {
+    for (const [name, fn] of r % 2
+      ? [
+          ["plain", plainRun],
+          ["sdk", sdkRun],
+        ]
+      : [
+          ["sdk", sdkRun],
+          ["plain", plainRun],
+        ]) {
+      times[name].push(await cpuOf(fn));
+    }
+  }
+  const median = (list) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)];
+  const sdkMs = median(times.sdk);
+  const plainMs = median(times.plain);
+  return {
+    ids: IDS,
+    reps,
+    client: from,
+    sdkCpuMs: Number(sdkMs.toFixed(1)),
+    plainLoopCpuMs: Number(plainMs.toFixed(1)),
+    ratio: Number((sdkMs / plainMs).toFixed(2)),
+    target: 1.5,
+  };
 }
 
 /** `dist/src/<name>.js`, or a fresh esbuild bundle of `src/<name>.ts` without dist/. */

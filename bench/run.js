@@ -2,7 +2,7 @@
 // after the other, prints ONE table (Markdown) on stdout and writes bench/results.json (the
 // numbers, the machine and the same table, for the README). Progress goes to stderr.
 //
-// Usage: node bench/run.js [--only size,overhead,throughput,bulk,regenerate,import,cli,upload-memory]
+// Usage: node bench/run.js [--only size,overhead,throughput,bulk,regenerate,import,cli,upload-memory,download-memory]
 // Every comparison is a ratio within this run; absolute numbers depend on the machine's load.
 import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
@@ -22,6 +22,7 @@ const BENCHES = [
   { name: "regenerate", args: ["bench/regenerate.js", "5"] },
   { name: "import", args: ["bench/import.js", "15"], needsDist: true },
   { name: "cli", args: ["bench/cli-startup.js"], needsDist: true },
+  { name: "download-memory", args: ["bench/download-memory.js"], needsDist: true },
   {
     name: "upload-memory",
     args: ["--expose-gc", "bench/upload-memory.js"],
@@ -131,22 +132,24 @@ function render(all) {
   const size = all.size;
   if (size?.rows) {
     const by = Object.fromEntries(size.rows.map((r) => [r.key, r]));
-    const bare = { send: by.bareSend, read: by.bareRead };
     for (const row of size.rows) {
-      const target = size.targets?.[row.key];
-      const shares = Object.entries(row.shares)
+      if (row.subject !== "ours") continue;
+      const target = size.targets?.[row.app];
+      const peers = ["heyValibot", "hey", "vendor", "bare"]
+        .map((subject) => by[`${subject}.${row.app}`])
+        .filter((peer) => peer && !peer.skipped)
+        .map((peer) => `${peer.subject} ${kB(peer.gzip)}`);
+      const parts = Object.entries(by[`src.${row.app}`]?.shares ?? {})
         .filter(([part]) => part !== "other")
-        .map(([part, share]) => `${part} ~${kB(share.gzipEstimate)}`)
-        .join(", ");
-      let comparison = shares;
+        .map(([part, share]) => `${part} ~${kB(share.gzipEstimate)}`);
+      let comparison = parts.length ? `from src: ${parts.join(", ")}` : "";
       if (target !== undefined) {
         comparison += `; target <= ${kB(target)}: ${row.gzip <= target ? "ok" : "MISSED"}`;
       }
-      if (bare[row.key])
-        comparison += `; ${ratio(row.gzip, bare[row.key].gzip)} of bare openapi-fetch`;
+      if (peers.length) comparison += `; peers (gzip): ${peers.join(", ")}`;
       if (row.nodeImports.length) comparison += `; node: imports ${row.nodeImports.join(", ")}`;
       rows.push([
-        "Bundle size (browser, min)",
+        "Bundle size (installed, browser, min)",
         row.label,
         `${kB(row.raw)} raw, ${kB(row.gzip)} gzip, ${kB(row.brotli)} br`,
         comparison,
@@ -222,6 +225,24 @@ function render(all) {
       ]);
     }
   } else if (bulk) failed("Bulk", bulk);
+  if (bulk?.cpu) {
+    rows.push([
+      `Bulk ${bulk.cpu.ids.toLocaleString("en-US")} IDs, CPU (stub fetch)`,
+      "updateFaxesInBatches vs a plain batched loop",
+      `${bulk.cpu.sdkCpuMs} ms vs ${bulk.cpu.plainLoopCpuMs} ms`,
+      `${x2(bulk.cpu.ratio)} (target <= ${x2(bulk.cpu.target)})`,
+    ]);
+  }
+
+  const download = all["download-memory"];
+  if (download?.chunked) {
+    rows.push([
+      "Download memory",
+      `${download.megabytes} MB document, download() (child process)`,
+      `peak RSS +${download.chunked.growthMB} MB (chunked), +${download.contentLength.growthMB} MB (Content-Length)`,
+      `${download.chunked.ratio}x / ${download.contentLength.ratio}x the document (target <= ${download.target}x); endless body at maxBytes: ${download.endlessWithMaxBytes.error}`,
+    ]);
+  } else if (download) failed("Download memory", download);
 
   const regenerate = all.regenerate;
   if (regenerate?.medianMs !== undefined) {

@@ -5,11 +5,15 @@
 // another (/node re-exports the main entry; the bin imports all three) imports its bundle, so that
 // every entry point has the same error classes. The mock is self-contained (it checks requests
 // with its own copy of the rules). Bundles keep their `/* @__PURE__ */` marks and stay
-// unminified: an app's bundler still drops what the app does not import.
+// unminified: an app's bundler still drops what the app does not import. One statement esbuild
+// writes is not droppable: the object of an `import * as` namespace that the bundle uses as a value
+// (faxplus.ts binds every operation), filled by a top-level `__export(ns, {...})` call. It is
+// rewritten into a pure-annotated expression (`pureNamespaces`), so that an app that never reaches
+// the namespace (every app not using the class) carries none of its operations or rules.
 //
 // Usage: node scripts/build.js [--outdir DIR]   (default dist/)
 import { execFile } from "node:child_process";
-import { rm } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -35,7 +39,7 @@ await promisify(execFile)(process.execPath, [tsc, ...args], { cwd: repo });
 const sources = new Set(Object.values(ENTRY_POINTS).map((source) => join(repo, source)));
 for (const [out, source] of Object.entries(ENTRY_POINTS)) {
   const cli = out === "src/cli/main";
-  await build({
+  const result = await build({
     absWorkingDir: repo,
     entryPoints: { [out]: source },
     outdir,
@@ -51,7 +55,31 @@ for (const [out, source] of Object.entries(ENTRY_POINTS)) {
     plugins: [otherEntriesExternal(join(repo, source))],
     legalComments: "none",
     logLevel: "warning",
+    metafile: true,
   });
+  for (const file of Object.keys(result.metafile.outputs)) {
+    if (!file.endsWith(".js")) continue;
+    const path = join(repo, file);
+    const code = await readFile(path, "utf8");
+    const pure = pureNamespaces(code);
+    if (pure !== code) await writeFile(path, pure);
+  }
+}
+
+/**
+ * esbuild fills a namespace object with a top-level statement
+ * `var x_exports = {};\n__export(x_exports, { name: () => name, ... });`, which keeps every name
+ * it lists in any bundle of the file. This makes it `var x_exports = /* @__PURE__ *\/ (...)(...)`:
+ * dropped when nothing reads `x_exports`. Throws if a top-level `__export(` call is left.
+ */
+export function pureNamespaces(code) {
+  const out = code.replace(
+    /^var (\w+_exports) = \{\};\n__export\(\1, (\{\n[^]*?\n\})\);$/gm,
+    (_, name, getters) =>
+      `var ${name} = /* @__PURE__ */ ((target, all) => (__export(target, all), target))({}, ${getters});`,
+  );
+  if (/^__export\(/m.test(out)) throw new Error("scripts/build.js: a top-level __export( is left");
+  return out;
 }
 
 /**

@@ -63,8 +63,15 @@ export {
   downloadStream,
   downloadReport,
   downloadReportStream,
+  DownloadTooLargeError,
+  DEFAULT_DOWNLOAD_MAX_BYTES,
 } from "./workflows/files.js";
-export type { DownloadOptions, UploadInput, UploadOptions } from "./workflows/files.js";
+export type {
+  DownloadLimitOptions,
+  DownloadOptions,
+  UploadInput,
+  UploadOptions,
+} from "./workflows/files.js";
 export { listFaxPage, iterateFaxes } from "./workflows/records.js";
 export type { FaxPage, ListFaxesQuery } from "./workflows/records.js";
 export { waitForDelivery, DeliveryTimeoutError } from "./workflows/delivery.js";

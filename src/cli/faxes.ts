@@ -83,10 +83,10 @@ export const markRead: Runner = async (ctx) => {
   }
   if (ctx.dryRun) return printPlan(ctx, ctx.dryRun);
 
-  const { updated, notFound, forbidden, conflict, failed } = result;
+  const { updated, notFound, forbidden, conflict, failed, notAttempted } = result;
   // Nothing went through (a bad token, no permission): that error says it best.
   const cause = failed.find((f) => f.error)?.error;
-  if (cause && failed.length === new Set(ids).size) throw cause;
+  if (cause && failed.length + notAttempted.length === new Set(ids).size) throw cause;
   if (ctx.json) {
     out.json({
       updated,
@@ -98,6 +98,7 @@ export const markRead: Runner = async (ctx) => {
         ...(f.code === undefined ? {} : { code: f.code }),
         ...(f.error === undefined ? {} : { error: f.error.message }),
       })),
+      notAttempted,
     });
   } else {
     out.print(`${updated.length} marked ${unread ? "unread" : "read"}`);
@@ -107,6 +108,7 @@ export const markRead: Runner = async (ctx) => {
     ["forbidden", forbidden],
     ["conflict", conflict],
     ["failed", failed.map((f) => f.id)],
+    ["not attempted", notAttempted],
   ];
   const missed = problems.reduce((sum, [, list]) => sum + list.length, 0);
   if (missed === 0) return 0;

@@ -149,7 +149,8 @@ function checkString(rule: SchemaRules, value: unknown, field: string): Json {
   if (typeof value !== "string") return fail(field, "must be a string");
   if (!isWellFormed(value)) fail(field, "must be well-formed Unicode (no lone surrogates)");
   const { minLength: min, maxLength: max, pattern } = rule;
-  if (min !== undefined && codePoints(value, min) < min) {
+  // A string has at most `length` code points and at least half as many: most strings need no count.
+  if (min !== undefined && value.length < 2 * min && codePoints(value, min) < min) {
     fail(
       field,
       value === ""
@@ -157,7 +158,7 @@ function checkString(rule: SchemaRules, value: unknown, field: string): Json {
         : `must be at least ${characters(min)} (got ${codePoints(value)})`,
     );
   }
-  if (max !== undefined && codePoints(value, max + 1) > max) {
+  if (max !== undefined && value.length > max && codePoints(value, max + 1) > max) {
     fail(field, `must be at most ${characters(max)} (got ${codePoints(value)})`);
   }
   if (pattern !== undefined && !regex(pattern).test(value)) {

@@ -1,17 +1,16 @@
-// Bulk updates of any size: the whole update is checked first, then the IDs are deduped, split
-// into batches of the API's maximum (the spec's maxItems), sent with bounded concurrency, item-level
+// Bulk updates of any size: the whole update is checked first (each ID once), then the IDs are
+// deduped, split into batches of the API's maximum (the spec's maxItems), sent with bounded
+// concurrency (each batch's body built from the checked values, not checked again), item-level
 // 500s retried once, and the per-item codes merged into one result. A bulk update never throws
-// after its first batch: what it learnt is returned, with the IDs it could not update in `failed`.
+// after its first batch: what it learnt is returned, with the IDs it could not update in `failed`
+// and those no answer covers (after a caller's abort or a request-level 4xx) in `notAttempted`.
 import * as rules from "../../generated/rules.js";
-import {
-  bulkUpdateFaxes as bulkFaxes,
-  bulkUpdateOutboxFaxes as bulkOutbox,
-} from "../../generated/operations.js";
 import type { BulkOperationResultFax, BulkOperationResultOutbox } from "../../generated/types.js";
 import { checkRequestOptions, type FaxPlusCore } from "../core/client.js";
 import { ApiError, UnexpectedResponseError, ValidationError } from "../core/errors.js";
 import { ownFields, type RequestOptions } from "../core/options.js";
 import { check, readArray, readFields } from "../core/validate.js";
+import { callOperation, type BodyEncoder } from "../operations/operation.js";
 import { apiPromise, type ApiPromise, type WithResponse } from "../operations/response.js";
 
 /** A per-item code of a bulk update answer, as the spec enumerates it. */
@@ -40,6 +39,19 @@ export interface BulkUpdateResult {
   readonly conflict: string[];
   /** Everything else: item 500s that failed again, and IDs of batches that failed as a whole. */
   readonly failed: BulkFailure[];
+  /**
+   * IDs with no outcome because the update stopped early (see `stoppedBy`): IDs no request
+   * carried, and, after a caller's abort, the IDs of batches whose answer the abort cut off (the
+   * server may have applied those; a bulk update is idempotent, so running it again for
+   * `notAttempted` is safe).
+   */
+  readonly notAttempted: string[];
+  /**
+   * Why the update stopped before every batch was answered: the caller's abort reason as is, or
+   * the request-level error that would have repeated for every batch (a 4xx other than 408 and
+   * 429). Undefined when every batch got its answer.
+   */
+  readonly stoppedBy?: unknown;
 }
 
 /** Per-call options of bulk updates. */
@@ -82,9 +94,7 @@ export function updateFaxesInBatches(
         if (key === "is_read" || key === "comment") fields[key] = value;
         else throw new ValidationError(key, "is not a change of fax records (is_read, comment)");
       }
-      return bulk(client, rules.bulkUpdateFaxes, ids, fields, options, (body, opts) =>
-        bulkFaxes(client, body, opts).withResponse(),
-      );
+      return bulk(client, rules.bulkUpdateFaxes, ids, fields, options);
     })(),
   );
 }
@@ -103,16 +113,23 @@ export function updateOutboxFaxesInBatches(
   return apiPromise(
     (async () => {
       const fields = readFields(changes, "changes");
-      return bulk(client, rules.bulkUpdateOutboxFaxes, ids, fields, options, (body, opts) =>
-        bulkOutbox(client, body, opts).withResponse(),
-      );
+      return bulk(client, rules.bulkUpdateOutboxFaxes, ids, fields, options);
     })(),
   );
 }
 
 type BulkOperation = (typeof rules)["bulkUpdateFaxes" | "bulkUpdateOutboxFaxes"];
 type Answer = WithResponse<{ results?: unknown } | undefined>;
-type SendBatch = (body: never, options: RequestOptions | undefined) => Promise<Answer>;
+
+/**
+ * A batch's JSON body from values the whole-call check already passed (each ID once, not again per
+ * batch). They are the SDK's own copies (the ID list read once, the changes' fields read once),
+ * so nothing can change between the check and the send.
+ */
+const checkedJson: BodyEncoder = (_rules, fields) => ({
+  content: JSON.stringify(fields),
+  type: "application/json",
+});
 
 const BUCKETS = {
   204: "updated",
@@ -131,12 +148,18 @@ async function bulk(
   ids: unknown,
   fields: Record<string, unknown>,
   options: unknown,
-  sendBatch: SendBatch,
 ): Promise<WithResponse<BulkUpdateResult>> {
   const rule = operation.body;
   const list = readIds(ids);
   check(rule, { ...fields, ids: list.slice(0, 1) });
-  list.forEach((id, i) => check(rule.properties.ids.items, id, `ids[${i}]`));
+  const idRule = rule.properties.ids.items;
+  for (let i = 1; i < list.length; i++) {
+    try {
+      check(idRule, list[i], "ids");
+    } catch {
+      check(idRule, list[i], `ids[${i}]`); // the same failure, now naming the ID's position
+    }
+  }
   const given = ownFields(options, "options", BULK_OPTIONS, "an option of bulk updates");
   const concurrency = given["concurrency"] ?? 4;
   if (
@@ -159,7 +182,15 @@ async function bulk(
     concurrency: concurrency as number,
     signal: request.signal,
     onProgress: onProgress as BulkOptions["onProgress"],
-    sendBatch: (batch) => sendBatch({ ...fields, ids: batch } as never, request),
+    sendBatch: (batch) =>
+      callOperation<Answer["data"]>(
+        client,
+        operation,
+        { ...fields, ids: batch },
+        request,
+        undefined,
+        checkedJson,
+      ),
   });
 }
 
@@ -177,17 +208,29 @@ interface Plan {
   sendBatch: (ids: string[]) => Promise<Answer>;
 }
 
+/** The outcome lists of a bulk update, or of one of its batches. */
+interface Outcomes {
+  updated: string[];
+  notFound: string[];
+  forbidden: string[];
+  conflict: string[];
+  failed: BulkFailure[];
+  notAttempted: string[];
+}
+
+const outcomes = (): Outcomes => ({
+  updated: [],
+  notFound: [],
+  forbidden: [],
+  conflict: [],
+  failed: [],
+  notAttempted: [],
+});
+
 async function run(ids: readonly string[], plan: Plan): Promise<WithResponse<BulkUpdateResult>> {
   const unique = [...new Set(ids)];
-  const order = new Map(unique.map((id, i) => [id, i]));
-  const result: BulkUpdateResult = {
-    updated: [],
-    notFound: [],
-    forbidden: [],
-    conflict: [],
-    failed: [],
-  };
-  let stopped: Error | undefined;
+  /** Set when no further batch may go out: a caller's abort, or a request-level 4xx. */
+  let stopped: { reason: unknown } | undefined;
   let last: Response | undefined;
   let settled = 0;
   const progress = (count: number) => {
@@ -200,29 +243,31 @@ async function run(ids: readonly string[], plan: Plan): Promise<WithResponse<Bul
   };
   progress(0);
 
-  async function round(list: string[], finalRound: boolean): Promise<string[]> {
+  /** Sends `list` in batches; each batch's outcomes in `parts`, in batch (so input) order. */
+  async function round(list: string[], finalRound: boolean, parts: Outcomes[]): Promise<string[]> {
     const retry: string[] = [];
-    await pool(chunk(list, plan.batchSize), plan.concurrency, async (batch) => {
-      if (!stopped && plan.signal?.aborted) stopped = reasonOf(plan.signal.reason);
-      if (stopped) return fail(batch, stopped);
+    await pool(chunk(list, plan.batchSize), plan.concurrency, async (batch, index) => {
+      const result = (parts[index] = outcomes());
+      if (!stopped && plan.signal?.aborted) stopped = { reason: plan.signal.reason };
+      if (stopped) return unanswered(result, batch, finalRound);
       let answer: Answer;
       try {
         answer = await plan.sendBatch(batch);
       } catch (error) {
-        // A request-level 4xx (bad token, no permission, bad input) would repeat for every batch,
-        // and a caller's abort means: send no more.
-        const aborted = plan.signal?.aborted === true;
-        if (
-          aborted ||
-          (error instanceof ApiError && error.status < 500 && ![408, 429].includes(error.status))
-        ) {
-          stopped = reasonOf(error);
+        // A caller's abort means: send no more, and this batch has no answer. It is never retried.
+        if (plan.signal?.aborted) {
+          stopped ??= { reason: plan.signal.reason };
+          return unanswered(result, batch, finalRound);
         }
-        return fail(batch, reasonOf(error));
+        // A request-level 4xx (bad token, no permission, bad input) would repeat for every batch.
+        if (error instanceof ApiError && error.status < 500 && ![408, 429].includes(error.status)) {
+          stopped ??= { reason: error };
+        }
+        return fail(result, batch, reasonOf(error));
       }
       last = answer.response;
       const codes = itemCodes(answer, plan.operation);
-      if (codes instanceof Error) return fail(batch, codes);
+      if (codes instanceof Error) return fail(result, batch, codes);
       let again = 0;
       for (const id of batch) {
         const code = codes.get(id);
@@ -251,19 +296,54 @@ async function run(ids: readonly string[], plan: Plan): Promise<WithResponse<Bul
     });
     return retry;
   }
-  function fail(batch: string[], error: Error) {
+  function fail(result: Outcomes, batch: string[], error: Error) {
     for (const id of batch) result.failed.push({ id, error });
     progress(batch.length);
   }
+  /** A batch the update stopped before (or while) sending: no outcome, not counted as done. */
+  function unanswered(result: Outcomes, batch: string[], finalRound: boolean) {
+    // An item-level 500 waiting for its retry keeps that answer as its outcome.
+    if (finalRound) for (const id of batch) result.failed.push({ id, code: 500 });
+    else result.notAttempted.push(...batch);
+  }
 
-  const again = await round(unique, false);
-  if (again.length) await round(again, true);
+  const parts: Outcomes[] = [];
+  const again = await round(unique, false, parts);
+  if (again.length) {
+    const retried: Outcomes[] = [];
+    await round(again, true, retried);
+    parts.push(...retried);
+  }
+  const result = merge(parts, again.length ? unique : undefined);
+  // Aborted before any batch got an answer: like any call, it rejects with the abort reason.
+  const aborted = stopped && plan.signal?.aborted && stopped.reason === plan.signal.reason;
+  if (aborted && result.notAttempted.length === unique.length) throw stopped?.reason;
+  const data: BulkUpdateResult = stopped ? { ...result, stoppedBy: stopped.reason } : result;
+  return { data, response: last ?? new Response(null, { status: 204 }) };
+}
 
-  const byInput = (a: string, b: string) => (order.get(a) ?? 0) - (order.get(b) ?? 0);
-  for (const list of [result.updated, result.notFound, result.forbidden, result.conflict])
-    list.sort(byInput);
-  result.failed.sort((a, b) => byInput(a.id, b.id));
-  return { data: result, response: last ?? new Response(null, { status: 204 }) };
+/**
+ * The batches' outcomes joined. The first round's batches are in input order already; when a
+ * follow-up round ran (item 500s retried), its IDs are sorted back into `order`.
+ */
+function merge(parts: Outcomes[], order: string[] | undefined): Outcomes {
+  const all = outcomes();
+  for (const part of parts) {
+    all.updated.push(...part.updated);
+    all.notFound.push(...part.notFound);
+    all.forbidden.push(...part.forbidden);
+    all.conflict.push(...part.conflict);
+    all.failed.push(...part.failed);
+    all.notAttempted.push(...part.notAttempted);
+  }
+  if (order) {
+    const position = new Map(order.map((id, i) => [id, i]));
+    const byInput = (a: string, b: string) => (position.get(a) ?? 0) - (position.get(b) ?? 0);
+    for (const list of [all.updated, all.notFound, all.forbidden, all.conflict, all.notAttempted])
+      list.sort(byInput);
+    all.failed.sort((a, b) => byInput(a.id, b.id));
+  }
+  return all;
 }
 
 /** The per-item codes of a batch's answer, or the error that it is not what the spec says. */
@@ -296,10 +376,17 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 }
 
 /** Runs `work` on every item with at most `concurrency` in flight. */
-async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>) {
+async function pool<T>(
+  items: T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<void>,
+) {
   let next = 0;
   const worker = async () => {
-    while (next < items.length) await work(items[next++] as T);
+    while (next < items.length) {
+      const index = next++;
+      await work(items[index] as T, index);
+    }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }

@@ -4,7 +4,12 @@ import { uploadFile } from "../../generated/operations.js";
 import * as rules from "../../generated/rules.js";
 import type { FileType } from "../../generated/types.js";
 import type { FaxPlusCore } from "../core/client.js";
-import { UnexpectedResponseError, ValidationError } from "../core/errors.js";
+import {
+  ConnectionError,
+  FaxPlusError,
+  UnexpectedResponseError,
+  ValidationError,
+} from "../core/errors.js";
 import type { RequestOptions } from "../core/options.js";
 import { checkQuery, readFields } from "../core/validate.js";
 import { callOperation } from "../operations/operation.js";
@@ -28,32 +33,160 @@ export interface UploadOptions extends RequestOptions {
   filename?: string | undefined;
 }
 
+/** Per-call options of the in-memory downloads (`download`, `downloadReport`). */
+export interface DownloadLimitOptions extends RequestOptions {
+  /**
+   * The most bytes an in-memory download takes (default {@link DEFAULT_DOWNLOAD_MAX_BYTES},
+   * 100 MiB): a larger answer is refused with a {@link DownloadTooLargeError} as soon as its
+   * `Content-Length` or the bytes received pass it. Streams (`downloadStream`) have no limit.
+   */
+  maxBytes?: number | undefined;
+}
+
 /** Per-call options of the downloads of a fax's document. */
-export interface DownloadOptions extends RequestOptions {
+export interface DownloadOptions extends DownloadLimitOptions {
   /** `pdf` or `tiff`; takes precedence over the Accept header. */
   format?: FileType | undefined;
 }
 
-/** MIME types of the documents the API accepts, by lower-case extension. */
-const CONTENT_TYPES: Record<string, string> = {
-  pdf: "application/pdf",
-  tiff: "image/tiff",
-  tif: "image/tiff",
-  doc: "application/msword",
-  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-  txt: "text/plain",
-  rtf: "application/rtf",
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-  png: "image/png",
-  xls: "application/vnd.ms-excel",
-  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-};
+/**
+ * The default `maxBytes` of `download` and `downloadReport`: 100 MiB. A fax document is far
+ * smaller (an upload takes at most 30 MB in all; a TIFF page is some tens of kB); the limit only
+ * stops a broken or hostile server from filling the process's memory.
+ */
+export const DEFAULT_DOWNLOAD_MAX_BYTES = 104_857_600; // 100 MiB, a literal: droppable when unused
+
+/**
+ * An in-memory download whose answer is larger than its `maxBytes`: nothing more is read. Use
+ * `downloadStream` (or the CLI's `download -o FILE`) for documents that large, or raise `maxBytes`.
+ */
+export class DownloadTooLargeError extends FaxPlusError {
+  override name = "DownloadTooLargeError";
+  /** The limit, in bytes. */
+  declare readonly maxBytes: number;
+  /** The bytes the answer announced (`Content-Length`) or had delivered when it was refused. */
+  declare readonly received: number;
+
+  constructor(what: string, maxBytes: number, received: number, announced: boolean) {
+    super(
+      `${what}: the answer ${announced ? "announces" : "passed"} ${received} bytes, more than ` +
+        `maxBytes (${maxBytes}); use downloadStream to read a document this large, or raise maxBytes`,
+    );
+    this.maxBytes = maxBytes;
+    this.received = received;
+  }
+}
+
+/**
+ * The formats the API converts, by lower-case extension, from the spec: the upload's `fax_file`
+ * rule carries them as `x-accepted-formats` (an extension of our spec, from the vendor's fax
+ * concepts page; see spec/README.md).
+ */
+function acceptedFormats(): ReadonlyMap<string, string> {
+  const formats = rules.uploadFile.body.properties.fax_file["x-accepted-formats"];
+  return (acceptedCache ??= new Map(formats.map((f) => [f.extension.toLowerCase(), f.mediaType])));
+}
+let acceptedCache: Map<string, string> | undefined;
 
 /** The MIME type for a file name's extension, or undefined when it is not a known document type. */
 export function contentTypeOf(filename: string): string | undefined {
-  const extension = extensionOf(filename);
-  return Object.hasOwn(CONTENT_TYPES, extension) ? CONTENT_TYPES[extension] : undefined;
+  return acceptedFormats().get(extensionOf(filename));
+}
+
+/** What the first bytes of a document say it is. */
+type Sniffed =
+  | "PDF"
+  | "TIFF"
+  | "PNG"
+  | "JPEG"
+  | "ZIP (Office Open XML)"
+  | "OLE (Office 97-2003)"
+  | "RTF"
+  | "text"
+  | "a Windows executable"
+  | "an ELF executable"
+  | "a Mach-O executable"
+  | "binary data";
+
+/** The contents each extension may have (a .doc saved by Word as RTF is still a .doc). */
+const EXPECTED: Record<string, readonly Sniffed[]> = {
+  pdf: ["PDF"],
+  tif: ["TIFF"],
+  tiff: ["TIFF"],
+  png: ["PNG"],
+  jpg: ["JPEG"],
+  jpeg: ["JPEG"],
+  docx: ["ZIP (Office Open XML)"],
+  xlsx: ["ZIP (Office Open XML)"],
+  doc: ["OLE (Office 97-2003)", "RTF"],
+  xls: ["OLE (Office 97-2003)"],
+  rtf: ["RTF"],
+  txt: ["text"],
+};
+
+/** How many bytes the check reads from the start of a document. */
+const SNIFF_BYTES = 1024;
+
+function startsWith(head: Uint8Array, ...bytes: number[]): boolean {
+  return bytes.every((byte, i) => head[i] === byte);
+}
+
+/** What a document's first bytes say it is (PDF allows junk before `%PDF`, within 1 kB). */
+export function sniff(head: Uint8Array): Sniffed {
+  const ascii = String.fromCharCode(...head.subarray(0, SNIFF_BYTES));
+  if (ascii.includes("%PDF-")) return "PDF";
+  if (startsWith(head, 0x49, 0x49, 0x2a, 0) || startsWith(head, 0x4d, 0x4d, 0, 0x2a)) return "TIFF";
+  if (startsWith(head, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return "PNG";
+  if (startsWith(head, 0xff, 0xd8, 0xff)) return "JPEG";
+  if (startsWith(head, 0x50, 0x4b, 0x03, 0x04)) return "ZIP (Office Open XML)";
+  if (startsWith(head, 0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1)) {
+    return "OLE (Office 97-2003)";
+  }
+  if (ascii.startsWith("{\\rtf")) return "RTF";
+  if (startsWith(head, 0x4d, 0x5a)) return "a Windows executable";
+  if (startsWith(head, 0x7f, 0x45, 0x4c, 0x46)) return "an ELF executable";
+  if (
+    startsWith(head, 0xcf, 0xfa, 0xed, 0xfe) ||
+    startsWith(head, 0xce, 0xfa, 0xed, 0xfe) ||
+    startsWith(head, 0xfe, 0xed, 0xfa, 0xcf) ||
+    startsWith(head, 0xca, 0xfe, 0xba, 0xbe)
+  ) {
+    return "a Mach-O executable";
+  }
+  // Text: no NUL and no control character but tab, line breaks, form feed and escape.
+  for (const byte of head) {
+    if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d && byte !== 0x0c) {
+      if (byte !== 0x1b) return "binary data";
+    }
+    if (byte === 0x7f) return "binary data";
+  }
+  return "text";
+}
+
+/**
+ * Refuses, before anything is sent, a document the API would not convert: empty, of a format it
+ * does not take, or whose first bytes contradict its name (an executable named `.pdf`).
+ */
+async function checkDocument(file: File): Promise<void> {
+  const name = JSON.stringify(file.name);
+  if (file.size === 0) throw new ValidationError("file", `${name} is empty (0 bytes)`);
+  const extension = extensionOf(file.name);
+  const expected = EXPECTED[extension];
+  if (!acceptedFormats().has(extension) || !expected) {
+    const list = [...acceptedFormats().keys()].join(", ");
+    throw new ValidationError(
+      "file",
+      `${name}: .${extension} is not a format the API converts (${list})`,
+    );
+  }
+  const head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
+  const found = sniff(head);
+  if (!expected.includes(found)) {
+    throw new ValidationError(
+      "file",
+      `${name} does not hold what its name says: a .${extension} file must be ${expected.join(" or ")}, its first bytes are ${found}`,
+    );
+  }
 }
 
 /** Whether `value` is something {@link upload} takes. */
@@ -127,10 +260,19 @@ export function download(
 ): ApiPromise<Blob> {
   return apiPromise(
     (async () => {
-      const { format, ...request } = optionFields(options);
+      const { format, maxBytes, ...request } = optionFields(options);
+      const limit = checkMaxBytes(maxBytes);
       const params = fileParams(faxId, format);
-      return orEmptyBlob(
-        await callOperation<Blob | undefined>(client, rules.getFile, params, request),
+      return readLimited(
+        await callOperation<ReadableStream<Uint8Array> | null>(
+          client,
+          rules.getFile,
+          params,
+          request,
+          "stream",
+        ),
+        limit,
+        `GET ${rules.getFile.path}`,
       );
     })(),
   );
@@ -167,12 +309,24 @@ export function downloadStream(
 export function downloadReport(
   client: FaxPlusCore,
   faxId: string,
-  options?: RequestOptions,
+  options?: DownloadLimitOptions,
 ): ApiPromise<Blob> {
   return apiPromise(
-    callOperation<Blob | undefined>(client, rules.getFaxReport, { fax_id: faxId }, options).then(
-      orEmptyBlob,
-    ),
+    (async () => {
+      const { maxBytes, ...request } = optionFields(options);
+      const limit = checkMaxBytes(maxBytes);
+      return readLimited(
+        await callOperation<ReadableStream<Uint8Array> | null>(
+          client,
+          rules.getFaxReport,
+          { fax_id: faxId },
+          request,
+          "stream",
+        ),
+        limit,
+        `GET ${rules.getFaxReport.path}`,
+      );
+    })(),
   );
 }
 
@@ -212,7 +366,9 @@ async function prepareUpload(input: unknown, format: unknown, filename: unknown)
   const blob = await toBlob(input);
   const mime = blob.type || contentTypeOf(name) || "application/octet-stream";
   // A File made from a Blob refers to its data, which keeps a file-backed Blob lazy.
-  return new File([blob], name, { type: mime });
+  const file = new File([blob], name, { type: mime });
+  await checkDocument(file);
+  return file;
 }
 
 async function toBlob(input: UploadInput): Promise<Blob> {
@@ -246,9 +402,80 @@ function optionFields(options: unknown): Record<string, unknown> {
   return options === undefined ? {} : readFields(options, "options");
 }
 
-function orEmptyBlob(result: WithResponse<Blob | undefined>): WithResponse<Blob> {
+/** A body that failed mid-read is a ConnectionError; the SDK's own errors and aborts stay as is. */
+function cutShort(error: unknown, what: string, response: Response): unknown {
+  if (error instanceof FaxPlusError) return error;
+  if (error instanceof DOMException && error.name === "AbortError") return error;
+  const url = response.url.split("?")[0] ?? "";
+  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return new ConnectionError(
+    `${what}: the response body was cut short after it began (${error instanceof Error ? error.message : String(error)})`,
+    {
+      method: "GET",
+      url,
+      code: typeof code === "string" ? code : undefined,
+      mayHaveBeenProcessed: false,
+    },
+    { cause: error },
+  );
+}
+
+function checkMaxBytes(value: unknown): number {
+  if (value === undefined) return DEFAULT_DOWNLOAD_MAX_BYTES;
+  if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) return value;
+  throw new ValidationError("maxBytes", "must be a positive whole number of bytes");
+}
+
+/** Bytes gathered into a Blob of their own before the next part starts (bounds the spare copy). */
+const PART_BYTES = 1_048_576; // 1 MiB
+
+/**
+ * Reads a download's body into one Blob, keeping at most one copy of the document: the chunks are
+ * moved into Blob parts of about 1 MiB as they arrive (a Blob made of Blobs refers to them, it
+ * does not copy them), so the chunks are freed as the download goes. An answer past `maxBytes`
+ * (announced by `Content-Length`, or counted as it arrives) is cancelled and refused.
+ */
+async function readLimited(
+  result: WithResponse<ReadableStream<Uint8Array> | null>,
+  maxBytes: number,
+  what: string,
+): Promise<WithResponse<Blob>> {
+  const { data: body, response } = result;
+  const type = response.headers.get("content-type") ?? "";
   // An answer with no body (204, Content-Length: 0) gives no data.
-  return { data: result.data ?? new Blob([]), response: result.response };
+  if (!body) return { data: new Blob([], { type }), response };
+  const announced = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (announced > maxBytes) {
+    body.cancel().catch(() => {});
+    throw new DownloadTooLargeError(what, maxBytes, announced, true);
+  }
+  const reader = body.getReader();
+  const parts: Blob[] = [];
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  let received = 0;
+  try {
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      received += read.value.byteLength;
+      if (received > maxBytes) {
+        reader.cancel().catch(() => {});
+        throw new DownloadTooLargeError(what, maxBytes, received, false);
+      }
+      pending.push(read.value);
+      pendingBytes += read.value.byteLength;
+      if (pendingBytes >= PART_BYTES) {
+        parts.push(new Blob(pending as Uint8Array<ArrayBuffer>[]));
+        pending = [];
+        pendingBytes = 0;
+      }
+    }
+  } catch (error) {
+    throw cutShort(error, what, response);
+  } finally {
+    reader.releaseLock();
+  }
+  if (pendingBytes) parts.push(new Blob(pending as Uint8Array<ArrayBuffer>[]));
+  return { data: new Blob(parts, { type }), response };
 }
 
 function orEmptyStream(
@@ -264,7 +491,7 @@ function isFile(blob: unknown): blob is File {
 /** The name, with an extension from the MIME type when it has none; `document.pdf` for bare bytes. */
 function withExtension(name: string, type: string): string {
   if (extensionOf(name)) return name;
-  const extension = Object.keys(CONTENT_TYPES).find((ext) => CONTENT_TYPES[ext] === type);
+  const extension = [...acceptedFormats()].find(([, mediaType]) => mediaType === type)?.[0];
   if (extension) return `${name || "document"}.${extension}`;
   if (!name && !type) return "document.pdf";
   throw new ValidationError(

@@ -352,6 +352,7 @@ describe("bulk updates", () => {
             result.forbidden,
             result.conflict,
             result.failed.map((f) => f.id),
+            result.notAttempted,
           ];
           expect(lists.flat().sort()).toEqual([...ids].sort());
           for (const failed of result.failed) {

@@ -163,7 +163,9 @@ describe("request body limits", () => {
 
     const small = await start({ maxUploadBytes: 64 * 1024 });
     const fax = new FaxPlus({ baseUrl: small.baseUrl, token: TOKEN, maxRetries: 0 });
-    const error = await fax.upload(new Blob([new Uint8Array(64 * 1024)])).catch((e: unknown) => e);
+    // A PDF as far as the SDK's document check looks (its first bytes), 64 KiB in all.
+    const document = new Blob(["%PDF-1.4\n", new Uint8Array(64 * 1024 - 9)]);
+    const error = await fax.upload(document).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 413, error: "payload_too_large" });
     expect(small.state.files.size).toBe(0);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { FaxPlus } from "../../src/index.js";
+import { AuthenticationError, FaxPlus } from "../../src/index.js";
 import { batches, limits } from "../support/limits.js";
 import {
   startServer,
@@ -134,13 +134,70 @@ describe("bulk updates", () => {
     ]);
   });
 
-  it("counts the IDs of a failed batch as done", async () => {
+  it("after a request-level 401 sends no more batches: the rest are notAttempted, not counted as done", async () => {
     const fax = await client(() => ({ status: 401, json: { error: "unauthorized" } }));
     const calls: number[] = [];
     const options = { concurrency: 1, onProgress: (done: number) => calls.push(done) };
     const result = await fax.updateFaxesInBatches(ids(per + per / 2), { is_read: true }, options);
-    expect(result.failed).toHaveLength(per + per / 2);
-    expect(calls).toEqual([0, per, per + per / 2]);
+    expect(server!.requests).toHaveLength(1);
+    expect(result.failed.map((f) => f.id)).toEqual(ids(per));
+    expect(result.notAttempted).toEqual(ids(per + per / 2).slice(per));
+    expect(result.stoppedBy).toBeInstanceOf(AuthenticationError);
+    expect(calls).toEqual([0, per]);
+  });
+
+  it("a caller's abort mid-update: answered IDs updated, the rest notAttempted, no batch sent after it", async () => {
+    // 10 batches, 2 in flight. The server answers the first 4 batches at once; the 5th and 6th it
+    // holds until the caller has aborted (their answers are cut off), and it never sees another.
+    const total = per * 10;
+    const applied: string[] = [];
+    const controller = new AbortController();
+    let held = 0;
+    const fax = await client(async (request) => {
+      const batch = (request.json as Body).ids;
+      applied.push(...batch); // the server applies what it receives
+      if (server!.requests.length > 4) {
+        if (++held === 2) controller.abort(new Error("user cancelled"));
+        // Answers only once the caller has aborted: too late.
+        await new Promise((resolve) => controller.signal.addEventListener("abort", resolve));
+      }
+      return answer(() => 204)(request);
+    });
+    const calls: [number, number][] = [];
+    const result = await fax.updateFaxesInBatches(
+      ids(total),
+      { is_read: true },
+      {
+        concurrency: 2,
+        signal: controller.signal,
+        onProgress: (done, all) => calls.push([done, all]),
+      },
+    );
+    expect(server!.requests).toHaveLength(6);
+    expect(result.updated).toEqual(ids(per * 4));
+    expect(result.failed).toEqual([]);
+    expect(result.notAttempted).toEqual(ids(total).slice(per * 4));
+    expect(result.stoppedBy).toEqual(new Error("user cancelled"));
+    // The cut-off batches reached the server: notAttempted says "no outcome", and the docs say
+    // the server may have applied them.
+    expect(applied).toHaveLength(per * 6);
+    // Progress never claims completion.
+    expect(calls.at(-1)).toEqual([per * 4, total]);
+    expect(calls.every(([done]) => done < total)).toBe(true);
+  });
+
+  it("a caller's abort before any batch went out rejects with the abort reason, sending nothing", async () => {
+    const fax = await client(answer(() => 204));
+    const reason = new Error("never mind");
+    const result = fax.updateFaxesInBatches(
+      ids(per * 2),
+      { is_read: true },
+      {
+        signal: AbortSignal.abort(reason),
+      },
+    );
+    await expect(result).rejects.toBe(reason);
+    expect(server!.requests).toHaveLength(0);
   });
 
   it("completes 10,000 IDs with at most `concurrency` requests in flight", async () => {

@@ -36,7 +36,22 @@ beforeEach(() => {
   server.requests.length = 0;
 });
 
-const bytes = new TextEncoder().encode("%PDF-1.4 not really a pdf \u00e9\r\n--boundary-like\r\n");
+/** The first bytes of each format the upload checks documents for (their "magic numbers"). */
+const MAGIC: Record<string, number[]> = {
+  pdf: [...Buffer.from("%PDF-1.4")],
+  png: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+  tiff: [0x49, 0x49, 0x2a, 0x00],
+  jpeg: [0xff, 0xd8, 0xff, 0xe0],
+  zip: [0x50, 0x4b, 0x03, 0x04],
+  rtf: [...Buffer.from("{\\rtf1")],
+  txt: [...Buffer.from("Dear colleague,")],
+};
+/** A small document of a format: its magic, then bytes a multipart encoder must keep intact. */
+function doc(format: keyof typeof MAGIC): Uint8Array<ArrayBuffer> {
+  const tail = new TextEncoder().encode(" not really one \u00e9\r\n--boundary-like\r\n");
+  return new Uint8Array([...MAGIC[format]!, ...tail]);
+}
+const bytes = doc("pdf");
 
 function streamOf(...chunks: Uint8Array[]): ReadableStream<Uint8Array> {
   return new ReadableStream({
@@ -60,44 +75,66 @@ function sentPart() {
 }
 
 describe("upload: the multipart body for every input kind", () => {
-  const cases: [string, () => Promise<UploadInput>, object, string, string][] = [
+  const cases: [string, () => Promise<UploadInput>, object, string, string, Uint8Array][] = [
     [
       "Blob with a type",
-      async () => new Blob([bytes], { type: "image/png" }),
+      async () => new Blob([doc("png")], { type: "image/png" }),
       {},
       "document.png",
       "image/png",
+      doc("png"),
     ],
-    ["Blob without a type", async () => new Blob([bytes]), {}, "document.pdf", "application/pdf"],
-    ["File with a name", async () => new File([bytes], "scan.TIF"), {}, "scan.TIF", "image/tiff"],
+    [
+      "Blob without a type",
+      async () => new Blob([bytes]),
+      {},
+      "document.pdf",
+      "application/pdf",
+      bytes,
+    ],
+    [
+      "File with a name",
+      async () => new File([doc("tiff")], "scan.TIF"),
+      {},
+      "scan.TIF",
+      "image/tiff",
+      doc("tiff"),
+    ],
     [
       "File with a name and a type",
-      async () => new File([bytes], "letter.docx", { type: "application/x-custom" }),
+      async () => new File([doc("zip")], "letter.docx", { type: "application/x-custom" }),
       {},
       "letter.docx",
       "application/x-custom",
+      doc("zip"),
     ],
-    ["Uint8Array", async () => bytes, {}, "document.pdf", "application/pdf"],
+    ["Uint8Array", async () => bytes, {}, "document.pdf", "application/pdf", bytes],
     [
       "Buffer",
-      async () => Buffer.from(bytes),
+      async () => Buffer.from(doc("txt")),
       { filename: "notes.txt" },
       "notes.txt",
       "text/plain",
+      doc("txt"),
     ],
     [
       "ArrayBuffer",
-      async () => bytes.slice().buffer,
+      async () => doc("zip").slice().buffer,
       { filename: "table.xlsx" },
       "table.xlsx",
       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      doc("zip"),
     ],
     [
       "ReadableStream in several chunks",
-      async () => streamOf(bytes.subarray(0, 5), bytes.subarray(5, 6), bytes.subarray(6)),
+      async () => {
+        const jpeg = doc("jpeg");
+        return streamOf(jpeg.subarray(0, 5), jpeg.subarray(5, 6), jpeg.subarray(6));
+      },
       { filename: "photo.jpeg" },
       "photo.jpeg",
       "image/jpeg",
+      doc("jpeg"),
     ],
     [
       "file path via fromPath",
@@ -109,24 +146,27 @@ describe("upload: the multipart body for every input kind", () => {
       {},
       "Contract final.PDF",
       "application/pdf",
+      bytes,
     ],
     [
       "filename option over a File's name",
-      async () => new File([bytes], "a.pdf"),
+      async () => new File([doc("rtf")], "a.pdf"),
       { filename: "b.rtf" },
       "b.rtf",
       "application/rtf",
+      doc("rtf"),
     ],
     [
       "extension added from the type",
-      async () => new File([bytes], "scan", { type: "image/tiff" }),
+      async () => new File([doc("tiff")], "scan", { type: "image/tiff" }),
       {},
       "scan.tiff",
       "image/tiff",
+      doc("tiff"),
     ],
   ];
 
-  it.each(cases)("%s", async (_, input, options, filename, contentType) => {
+  it.each(cases)("%s", async (_, input, options, filename, contentType, content) => {
     const path = await upload(fax, await input(), options);
 
     expect(path).toBe(`/transient-${uploads}`);
@@ -137,7 +177,73 @@ describe("upload: the multipart body for every input kind", () => {
     expect(part.headers).toContain(
       `Content-Disposition: form-data; name="fax_file"; filename="${filename}"`,
     );
-    expect(new Uint8Array(part.data)).toEqual(bytes);
+    expect(new Uint8Array(part.data)).toEqual(content);
+  });
+});
+
+describe("upload: documents are checked before anything is sent", () => {
+  const refused: [string, () => UploadInput, RegExp][] = [
+    ["an empty file", () => new File([], "empty.pdf"), /"empty\.pdf" is empty \(0 bytes\)/],
+    ["empty bytes", () => new Uint8Array(0), /"document\.pdf" is empty/],
+    [
+      "a Windows executable named .pdf",
+      () =>
+        new File(
+          [Buffer.from("MZ\x90\x00\x03 this program cannot be run in DOS mode")],
+          "invoice.pdf",
+        ),
+      /"invoice\.pdf" does not hold what its name says: a \.pdf file must be PDF, its first bytes are a Windows executable/,
+    ],
+    [
+      "an ELF executable named .png",
+      () => new File([new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1])], "photo.png"),
+      /must be PNG, its first bytes are an ELF executable/,
+    ],
+    [
+      "a PDF named .docx",
+      () => new File([bytes], "letter.docx"),
+      /a \.docx file must be ZIP \(Office Open XML\), its first bytes are PDF/,
+    ],
+    [
+      "binary data named .txt",
+      () => new File([new Uint8Array([0x68, 0x69, 0x00, 0x01, 0x02])], "notes.txt"),
+      /must be text, its first bytes are binary data/,
+    ],
+    [
+      "a .bin file",
+      () => new File([bytes], "data.bin"),
+      /"data\.bin": \.bin is not a format the API converts \(.*pdf.*\)/,
+    ],
+    [
+      "an .exe file",
+      () => new File([Buffer.from("MZ")], "setup.exe"),
+      /\.exe is not a format the API converts/,
+    ],
+  ];
+
+  it.each(refused)("refuses %s by name, sending nothing", async (_, input, message) => {
+    const error = await upload(fax, input()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).field).toBe("file");
+    expect((error as Error).message).toMatch(message);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("refuses a send whose third document is empty before uploading the first", async () => {
+    const files = [new File([bytes], "a.pdf"), new File([doc("png")], "b.png"), new Blob([])];
+    const error = await fax
+      .send({ from: "+12345678901", to: ["+12345678902"], files })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toMatch(/is empty/);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("accepts a PDF with bytes before its header, and an RTF saved as .doc", async () => {
+    const junk = new Uint8Array([0x0a, 0x0a, ...bytes]);
+    await upload(fax, new File([junk], "scan.pdf"));
+    await upload(fax, new File([doc("rtf")], "memo.doc"));
+    expect(server.requests).toHaveLength(2);
   });
 });
 
@@ -221,7 +327,7 @@ describe("send with documents in files", () => {
   it("uploads the documents first, in order, and sends their paths in their places", async () => {
     const before = uploads;
     const route = { from: "+12345678901", to: ["+12345678902"] };
-    const files = ["/earlier-1", new File([bytes], "one.png"), "/earlier-2", streamOf(bytes)];
+    const files = ["/earlier-1", new File([doc("png")], "one.png"), "/earlier-2", streamOf(bytes)];
     await fax.send({ ...route, files });
 
     const [first, second, sent] = server.requests;
