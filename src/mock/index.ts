@@ -36,9 +36,9 @@ export interface MockServerOptions extends StateOptions, CallbackOptions {
    */
   maxBodyBytes?: number;
   /**
-   * Largest upload (the whole multipart body of `uploadFile`), in bytes (default 32 MiB: the API
-   * takes at most 30 MB of documents per fax, plus room for the multipart framing); a larger one
-   * is answered 413 without being read to its end.
+   * Largest upload (the whole multipart body of `uploadFile`), in bytes (default 32 MiB, enough
+   * for any document a test needs; the API takes up to 150 MB per fax, an older page said 30 MB);
+   * a larger one is answered 413 without being read to its end.
    */
   maxUploadBytes?: number;
   /**
