@@ -22,6 +22,7 @@ export type { StateOptions } from "./state.js";
 export { defaultCallbackOptions } from "./callbacks.js";
 export type { CallbackAttempt, CallbackOptions, IncomingFax, MockCallbacks } from "./callbacks.js";
 export type { Account, Fax, FaxNumber, Outbox, OutboxJob, StoredFile, Webhook } from "./state.js";
+export type { FaxPageResult, FaxQuery, FaxStore, FileStore, OutboxStore, Sized } from "./stores.js";
 
 export interface MockServerOptions extends StateOptions, CallbackOptions {
   /** Accept only this bearer token (default: any non-empty token). */

@@ -157,7 +157,7 @@ export class OutboxStore<Job> extends Map<string, Job> {
 }
 
 /** An uploaded file as the store keeps it. */
-interface Sized {
+export interface Sized {
   bytes: Uint8Array;
 }
 

@@ -16,7 +16,7 @@ export interface FaxPage {
   /**
    * Whether another page may hold more records. The API's `has_more` when it says (newer shape);
    * else (SDK 3.0.4 shape) whether the page is full: at least `limit` records, or without a
-   * `limit` at least {@link SMALLEST_DEFAULT_PAGE} (the smaller of the two defaults documented), so
+   * `limit` at least 25 (`SMALLEST_DEFAULT_PAGE`, the smaller of the two defaults documented), so
    * that `false` never hides a record (a `true` may be followed by an empty page).
    */
   hasMore: boolean;
