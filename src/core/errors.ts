@@ -64,9 +64,53 @@ export class TimeoutError extends ConnectionError {
   /** The per-attempt timeout, in ms. */
   declare readonly timeout: number;
 
-  constructor(init: RequestTarget & { timeout: number; mayHaveBeenProcessed: boolean }) {
-    super(`${init.method} ${init.url} timed out after ${init.timeout} ms.${hint(init)}`, init);
+  /**
+   * `waited` names what did not answer when it was not the request itself (`the token function`,
+   * `the token refresh at <url>`): nothing of the request was sent then.
+   */
+  constructor(
+    init: RequestTarget & { timeout: number; mayHaveBeenProcessed: boolean; waited?: string },
+  ) {
+    super(
+      init.waited === undefined
+        ? `${init.method} ${init.url} timed out after ${init.timeout} ms.${hint(init)}`
+        : `${init.method} ${init.url}: ${init.waited} did not answer within ${init.timeout} ms, so the request was not sent.`,
+      init,
+    );
     this.timeout = init.timeout;
+  }
+}
+
+/**
+ * An answer's body was larger than the client's `maxResponseBytes` (counted after decompression):
+ * it was not read further. A JSON or error body that large is no answer of the API (an endless
+ * body, a decompression bomb, a misconfigured proxy). Downloads are streamed, not limited by it.
+ */
+export class ResponseTooLargeError extends FaxPlusError {
+  override name = "ResponseTooLargeError";
+  declare readonly method: string;
+  /** The request URL without its query string. */
+  declare readonly url: string;
+  /** The status of the answer whose body was too large. */
+  declare readonly status: number;
+  /** The limit in bytes: the client option `maxResponseBytes`. */
+  declare readonly limit: number;
+  /** True when the server may have acted on the request (a POST answered 2xx or 5xx). */
+  declare readonly mayHaveBeenProcessed: boolean;
+
+  constructor(init: RequestTarget & { status: number; limit: number }) {
+    const { method, status } = init;
+    const mayHaveBeenProcessed = hasSideEffects(method) && (status < 400 || status >= 500);
+    super(
+      `${method} ${init.url}: the ${status} answer's body is larger than maxResponseBytes ` +
+        `(${init.limit} bytes) and was not read; raise the client option maxResponseBytes if the ` +
+        `answer is genuine.${hint({ method, mayHaveBeenProcessed })}`,
+    );
+    this.method = method;
+    this.url = init.url;
+    this.status = status;
+    this.limit = init.limit;
+    this.mayHaveBeenProcessed = mayHaveBeenProcessed;
   }
 }
 
@@ -195,14 +239,64 @@ const STATUS_CLASSES: Record<number, typeof ApiError> = {
   429: RateLimitError,
 };
 
-/** Seconds to wait from a `Retry-After` value (delta-seconds or HTTP date), or undefined. */
+/**
+ * Seconds to wait from a `Retry-After` value as RFC 9110 defines it: delta-seconds (digits only)
+ * or an HTTP-date (IMF-fixdate, or the obsolete RFC 850 and asctime forms), 0 for a date in the
+ * past. Anything else (`1.5`, `-1`, `+5`, `2, 5`) is undefined: the SDK's own backoff applies.
+ */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
   if (value === null) return undefined;
   const trimmed = value.trim();
-  if (/^\d{1,10}$/.test(trimmed)) return Number(trimmed);
-  if (trimmed.length > 64) return undefined; // not an HTTP date
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = parseHttpDate(trimmed);
+  return date === undefined ? undefined : Math.max(0, (date - now) / 1000);
+}
+
+const MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
+const DAY = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)";
+const LONG_DAY = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)";
+const MONTH = "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
+const TIME = "(\\d\\d):(\\d\\d):(\\d\\d)";
+/** `Sun, 06 Nov 1994 08:49:37 GMT` */
+const IMF_FIXDATE = new RegExp(`^${DAY}, (\\d\\d) ${MONTH} (\\d{4}) ${TIME} GMT$`);
+/** `Sunday, 06-Nov-94 08:49:37 GMT` */
+const RFC_850 = new RegExp(`^${LONG_DAY}, (\\d\\d)-${MONTH}-(\\d\\d) ${TIME} GMT$`);
+/** `Sun Nov  6 08:49:37 1994` */
+const ASCTIME = new RegExp(`^${DAY} ${MONTH} ([ \\d]\\d) ${TIME} (\\d{4})$`);
+
+/** The time (ms) of an HTTP-date in one of RFC 9110's three forms, or undefined. */
+function parseHttpDate(value: string): number | undefined {
+  // [day, month, year, hours, minutes, seconds] as written
+  let parts: string[];
+  let match: RegExpExecArray | null;
+  if ((match = IMF_FIXDATE.exec(value))) parts = match.slice(1);
+  else if ((match = RFC_850.exec(value))) parts = match.slice(1);
+  else if ((match = ASCTIME.exec(value))) {
+    const [month, day, hours, minutes, seconds, year] = match.slice(1) as string[];
+    parts = [day, month, year, hours, minutes, seconds] as string[];
+  } else return undefined;
+  const [day, month, yearText, hours, minutes, seconds] = parts as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  let year = Number(yearText);
+  if (yearText.length === 2) {
+    // RFC 9110: a two-digit year more than 50 years in the future is in the past century.
+    year += 2000;
+    if (year > new Date().getUTCFullYear() + 50) year -= 100;
+  }
+  const dayOfMonth = Number(day.trim());
+  const [h, m, sec] = [Number(hours), Number(minutes), Number(seconds)];
+  if (h > 23 || m > 59 || sec > 60 || dayOfMonth < 1) return undefined;
+  const date = new Date(0); // Date.UTC would read years below 100 as 19xx
+  date.setUTCFullYear(year, MONTHS.indexOf(month) / 3, dayOfMonth);
+  // 31 Feb and the like roll over into the next month: not a date.
+  if (date.getUTCDate() !== dayOfMonth) return undefined;
+  return date.setUTCHours(h, m, Math.min(sec, 59));
 }
 
 /** Whether a request with this method can change something on the server. */

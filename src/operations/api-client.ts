@@ -13,7 +13,14 @@ import {
   type RequestOptions,
 } from "../core/options.js";
 import { encodePathParam, serializePath } from "../core/path.js";
-import { execute, type Outgoing, type Reader, type Transport } from "../core/transport.js";
+import {
+  execute,
+  readingOf,
+  withUrl,
+  type Outgoing,
+  type Reader,
+  type Transport,
+} from "../core/transport.js";
 import { hasNoBody, readAnswer } from "./response.js";
 
 /**
@@ -55,7 +62,7 @@ type SuccessResponses<R> = {
  */
 export function throwingApiClient(client: FaxPlusCore): Client<ThrowingPaths> {
   const api = create<ThrowingPaths>(client);
-  api.use(throwOnError);
+  api.use(throwOnError(transportOf(client).settings.maxResponseBytes));
   return api;
 }
 
@@ -86,11 +93,28 @@ export function fetchWith(
 
 /** The fetch of openapi-fetch: its Request, read once into an Outgoing, through the transport. */
 function fetchFor(transport: Transport, call: CallOptions, body?: string | FormData): FetchLike {
-  return async (request) => execute(transport, call, await outgoing(request, body), handOn);
+  return async (request) => execute(transport, call, await outgoing(request, body), handOver);
 }
 
-/** openapi-fetch reads the body itself, after fetch returned: handed on under the deadline. */
-const handOn: Reader<Response> = async (_, reading) => reading.handOn();
+/**
+ * What openapi-fetch gets: an answer it will read whole (JSON, text, an error; anything but a
+ * document) is read here, bounded by `maxResponseBytes` within the attempt, and handed over as a
+ * Response over its bytes; a document (a PDF or TIFF, which `parseAs: "stream"` or `"blob"` reads)
+ * is handed on unread, its body under the call's deadline.
+ */
+const handOver: Reader<Response> = async (response, reading) => {
+  if (response.body === null || (response.ok && isDocument(response))) return reading.handOn();
+  const bytes = await reading.bytes();
+  const status = response.status;
+  const body = status === 204 || status === 205 || status === 304 ? null : (bytes as BodyInit);
+  return withUrl(new Response(body, response), response.url);
+};
+
+/** A content type that is not text (JSON, HTML, XML, text/*): a document, read as a stream. */
+function isDocument(response: Response): boolean {
+  const type = response.headers.get("content-type");
+  return type !== null && !/json|text\/|xml|html|javascript|urlencoded/i.test(type);
+}
 
 /** The transport's shape of openapi-fetch's Request: its body read once, to send on every attempt. */
 async function outgoing(request: Request, kept: string | FormData | undefined): Promise<Outgoing> {
@@ -123,7 +147,7 @@ function pathSerializer(pathname: string, params: Record<string, unknown>): stri
 }
 
 /** Throws the SDK's errors through the one reader of answers (response.ts). */
-const throwOnError: Middleware = {
+const throwOnError = (limit: number): Middleware => ({
   async onResponse({ request, response, schemaPath, options }) {
     const { method } = request;
     // What openapi-fetch reads as is: a success it does not parse as JSON, or one without a body.
@@ -131,7 +155,11 @@ const throwOnError: Middleware = {
     if (response.ok && asIs) return undefined;
     // A non-2xx answer throws its ApiError; a 2xx body that is not JSON (say the HTML page of a
     // misconfigured proxy) an UnexpectedResponseError, where openapi-fetch would throw a SyntaxError.
-    const { data } = await readAnswer(response, { method, path: schemaPath }, "json");
-    return new Response(data === undefined ? null : JSON.stringify(data), response);
+    const reading = readingOf(response, limit, { method, url: response.url || request.url });
+    const { data } = await readAnswer(response, { method, path: schemaPath }, "json", reading);
+    return withUrl(
+      new Response(data === undefined ? null : JSON.stringify(data), response),
+      response.url,
+    );
   },
-};
+});
