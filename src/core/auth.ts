@@ -150,14 +150,7 @@ export class Auth implements Credentials {
 
   /** A refresh that did not answer within a call's `timeout`: no fax is involved. */
   renewTimeout(timeout: number): TimeoutError {
-    const url = this.#settings.refresh?.tokenUrl ?? "";
-    return new TimeoutError({
-      method: "POST",
-      url,
-      timeout,
-      mayHaveBeenProcessed: false,
-      waited: `the token refresh at ${url}`,
-    });
+    return refreshTimeout(this.#settings.refresh?.tokenUrl ?? "", timeout);
   }
 
   async #refresh(timeout: number): Promise<void> {
@@ -204,15 +197,22 @@ function setBearer(headers: Headers, token: unknown): string | undefined {
   return token;
 }
 
+function refreshTimeout(url: string, timeout: number): TimeoutError {
+  return new TimeoutError({
+    method: "POST",
+    url,
+    timeout,
+    mayHaveBeenProcessed: false,
+    message: `the token refresh at ${url} did not answer within ${timeout} ms; the request that needed a new token was not sent again.`,
+  });
+}
+
 /**
  * The token endpoint's failure to answer, in words about the refresh: its TimeoutError or
  * ConnectionError says nothing about a fax (none was sent; the request is not re-sent).
  */
 function refreshError(error: unknown, url: string, timeout: number): unknown {
-  if (error instanceof TimeoutError) {
-    const waited = `the token refresh at ${url}`;
-    return new TimeoutError({ method: "POST", url, timeout, mayHaveBeenProcessed: false, waited });
-  }
+  if (error instanceof TimeoutError) return refreshTimeout(url, timeout);
   if (error instanceof ConnectionError) {
     const detail = error.code ?? (error.cause instanceof Error ? error.cause.message : "");
     return new ConnectionError(

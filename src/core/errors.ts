@@ -65,16 +65,14 @@ export class TimeoutError extends ConnectionError {
   declare readonly timeout: number;
 
   /**
-   * `waited` names what did not answer when it was not the request itself (`the token function`,
-   * `the token refresh at <url>`): nothing of the request was sent then.
+   * `message` replaces the default one when what timed out was not the request itself (the token
+   * function, the token refresh): no fax is involved then.
    */
   constructor(
-    init: RequestTarget & { timeout: number; mayHaveBeenProcessed: boolean; waited?: string },
+    init: RequestTarget & { timeout: number; mayHaveBeenProcessed: boolean; message?: string },
   ) {
     super(
-      init.waited === undefined
-        ? `${init.method} ${init.url} timed out after ${init.timeout} ms.${hint(init)}`
-        : `${init.method} ${init.url}: ${init.waited} did not answer within ${init.timeout} ms, so the request was not sent.`,
+      init.message ?? `${init.method} ${init.url} timed out after ${init.timeout} ms.${hint(init)}`,
       init,
     );
     this.timeout = init.timeout;

@@ -214,14 +214,19 @@ class Attempt implements Deadline, Reading {
   /** The attempt's deadline passed (before sending: while the token function ran). */
   expire(): void {
     const { request, sending } = this;
+    const method = request.method;
+    const url = urlOf(request);
+    const timeout = this.call.timeout;
+    const init = { method, url, timeout, mayHaveBeenProcessed: sending && hasSideEffects(method) };
     this.stop(
-      new TimeoutError({
-        method: request.method,
-        url: urlOf(request),
-        timeout: this.call.timeout,
-        mayHaveBeenProcessed: sending && hasSideEffects(request.method),
-        ...(sending ? {} : { waited: "the token function" }),
-      }),
+      new TimeoutError(
+        sending
+          ? init
+          : {
+              ...init,
+              message: `${method} ${url}: the token function did not return within ${timeout} ms; nothing was sent.`,
+            },
+      ),
     );
   }
 
