@@ -25,6 +25,9 @@ const RSS_LIMIT_MB = 200;
 /** What the server may write before the client stops reading: the limit plus socket buffers. */
 const BYTES_LIMIT = DEFAULT_MAX_RESPONSE_BYTES + 32 * MiB;
 
+/** A document far above maxResponseBytes, streamed through. */
+const DOCUMENT_MIB = 64;
+
 let dir: string;
 let child: string;
 let server: Server;
@@ -38,6 +41,16 @@ const [baseUrl, scenario] = process.argv.slice(2);
 const fax = new sdk.FaxPlus({ token: "t", baseUrl, maxRetries: 0, timeout: 60_000 });
 let outcome;
 try {
+  if (scenario === "document") {
+    // A document is streamed, not limited by maxResponseBytes: read through, chunk by chunk.
+    const { data } = await fax.api.GET("/accounts/{user_id}/files/{fax_id}", {
+      params: { path: { user_id: "self", fax_id: scenario } },
+      parseAs: "stream",
+    });
+    let bytes = 0;
+    for await (const chunk of data) bytes += chunk.byteLength;
+    throw Object.assign(new Error("read"), { bytes });
+  }
   const data =
     scenario === "api"
       ? await fax.api.GET("/accounts/{user_id}/faxes/{fax_id}", {
@@ -46,7 +59,13 @@ try {
       : await fax.getFax(scenario);
   outcome = { resolved: typeof data };
 } catch (error) {
-  outcome = { name: error.name, message: error.message, limit: error.limit, status: error.status };
+  outcome = {
+    name: error.name,
+    message: error.message,
+    limit: error.limit,
+    status: error.status,
+    bytes: error.bytes,
+  };
 }
 outcome.maxRssMb = process.resourceUsage().maxRSS / 1024;
 console.log(JSON.stringify(outcome));
@@ -98,6 +117,19 @@ beforeAll(async () => {
       };
       return send(512);
     }
+    if (scenario === "document") {
+      res.writeHead(200, { "content-type": "application/pdf" });
+      written[scenario] = 0;
+      const chunk = Buffer.alloc(MiB, 0x25);
+      const send = (left: number): void => {
+        for (; left > 0 && !res.destroyed; left--) {
+          written[scenario]! += chunk.length;
+          if (!res.write(chunk)) return void res.once("drain", () => send(left - 1));
+        }
+        res.end();
+      };
+      return send(DOCUMENT_MIB);
+    }
     const status = scenario === "error" ? 500 : 200;
     res.writeHead(status, { "content-type": "application/json" });
     endless(res, scenario, record, Buffer.from("["));
@@ -118,6 +150,7 @@ interface Outcome {
   limit?: number;
   status?: number;
   resolved?: string;
+  bytes?: number;
   maxRssMb: number;
 }
 
@@ -156,4 +189,10 @@ describe("hostile answers end in a ResponseTooLargeError, with memory bounded", 
       120_000,
     );
   }
+
+  it("a 64 MiB document through parseAs: stream is read whole, with memory bounded", async () => {
+    const outcome = await run("document");
+    expect(outcome.bytes).toBe(DOCUMENT_MIB * MiB);
+    expect(outcome.maxRssMb).toBeLessThan(RSS_LIMIT_MB);
+  }, 120_000);
 });
