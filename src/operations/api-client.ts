@@ -105,10 +105,70 @@ function fetchFor(transport: Transport, call: CallOptions, body?: string | FormD
 const handOver: Reader<Response> = async (response, reading) => {
   if (response.body === null || (response.ok && isDocument(response))) return reading.handOn();
   const bytes = await reading.bytes();
-  const status = response.status;
-  const body = status === 204 || status === 205 || status === 304 ? null : (bytes as BodyInit);
-  return withUrl(new Response(body, response), response.url);
+  // The answer itself, its body served from the bytes read: a new Response (and a second reading
+  // of its body by openapi-fetch) would cost a third of the call.
+  (response as ReadAnswer)[BYTES] = bytes;
+  return Object.setPrototypeOf(response, ReadAnswer.prototype) as Response;
 };
+
+const BYTES = Symbol("bytes");
+const USED = Symbol("used");
+const COPY = Symbol("copy");
+
+/**
+ * An answer whose body was read (bounded) within its attempt: its body methods serve those bytes.
+ * Never constructed: `handOver` sets it as the prototype of the answer (so no private fields).
+ */
+class ReadAnswer extends Response {
+  declare [BYTES]: Uint8Array;
+  declare [USED]: boolean | undefined;
+  declare [COPY]: Response | undefined;
+
+  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
+    return copyOf(this).body;
+  }
+  override get bodyUsed(): boolean {
+    return this[USED] === true || (this[COPY]?.bodyUsed ?? false);
+  }
+  override async text(): Promise<string> {
+    return decoder.decode(use(this));
+  }
+  override async json(): Promise<unknown> {
+    return JSON.parse(decoder.decode(use(this)));
+  }
+  override async arrayBuffer(): Promise<ArrayBuffer> {
+    return use(this).slice().buffer as ArrayBuffer;
+  }
+  override async blob(): Promise<Blob> {
+    const type = this.headers.get("content-type") ?? "";
+    return new Blob([use(this) as BlobPart], { type });
+  }
+  override formData(): Promise<FormData> {
+    return copyOf(this).formData();
+  }
+  override clone(): Response {
+    return withUrl(copyOf(this).clone(), this.url);
+  }
+}
+
+function use(answer: ReadAnswer): Uint8Array {
+  if (answer.bodyUsed) throw new TypeError("Body has already been consumed.");
+  answer[USED] = true;
+  return answer[BYTES];
+}
+
+/** A Response over the bytes, for what is rarely used (the body stream, formData, clone). */
+function copyOf(answer: ReadAnswer): Response {
+  if (answer[COPY]) return answer[COPY];
+  const { status } = answer;
+  const empty = status === 204 || status === 205 || status === 304;
+  return (answer[COPY] = new Response(empty ? null : (answer[BYTES] as BodyInit), {
+    status,
+    statusText: answer.statusText,
+    headers: answer.headers,
+  }));
+}
+const decoder = new TextDecoder();
 
 /** A content type that is not text (JSON, HTML, XML, text/*): a document, read as a stream. */
 function isDocument(response: Response): boolean {
