@@ -20,7 +20,9 @@ interface SizeModule {
 }
 
 /** Gzip bytes each bundle may not exceed. */
-const CEILINGS: Record<string, number> = { read: 7700, send: 10400, all: 18700, class: 17950 };
+// Raised by about 1.4-1.8 KB for issue 20 (bounded answers, ResponseTooLargeError, Retry-After,
+// bad ports, bounded token refresh); to be won back by making them lazily reachable.
+const CEILINGS: Record<string, number> = { read: 9050, send: 11700, all: 20500, class: 19700 };
 
 const benchUrl = new URL("../bench/size.js", import.meta.url).href;
 let rows: Map<string, Row>;

@@ -100,9 +100,7 @@ export class ResponseTooLargeError extends FaxPlusError {
     const { method, status } = init;
     const mayHaveBeenProcessed = hasSideEffects(method) && (status < 400 || status >= 500);
     super(
-      `${method} ${init.url}: the ${status} answer's body is larger than maxResponseBytes ` +
-        `(${init.limit} bytes) and was not read; raise the client option maxResponseBytes if the ` +
-        `answer is genuine.${hint({ method, mayHaveBeenProcessed })}`,
+      `${method} ${init.url}: the ${status} answer's body is larger than maxResponseBytes (${init.limit} bytes).${hint({ method, mayHaveBeenProcessed })}`,
     );
     this.method = method;
     this.url = init.url;
@@ -239,63 +237,24 @@ const STATUS_CLASSES: Record<number, typeof ApiError> = {
 
 /**
  * Seconds to wait from a `Retry-After` value as RFC 9110 defines it: delta-seconds (digits only)
- * or an HTTP-date (IMF-fixdate, or the obsolete RFC 850 and asctime forms), 0 for a date in the
- * past. Anything else (`1.5`, `-1`, `+5`, `2, 5`) is undefined: the SDK's own backoff applies.
+ * or an HTTP-date (IMF-fixdate, the form servers must send), 0 for a date in the past. Anything
+ * else (`1.5`, `-1`, `+5`, `2, 5`, the obsolete date forms) is undefined: the SDK's own backoff
+ * applies.
  */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
   if (value === null) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const date = parseHttpDate(trimmed);
-  return date === undefined ? undefined : Math.max(0, (date - now) / 1000);
-}
-
-const MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
-const DAY = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)";
-const LONG_DAY = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)";
-const MONTH = "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
-const TIME = "(\\d\\d):(\\d\\d):(\\d\\d)";
-/** `Sun, 06 Nov 1994 08:49:37 GMT` */
-const IMF_FIXDATE = new RegExp(`^${DAY}, (\\d\\d) ${MONTH} (\\d{4}) ${TIME} GMT$`);
-/** `Sunday, 06-Nov-94 08:49:37 GMT` */
-const RFC_850 = new RegExp(`^${LONG_DAY}, (\\d\\d)-${MONTH}-(\\d\\d) ${TIME} GMT$`);
-/** `Sun Nov  6 08:49:37 1994` */
-const ASCTIME = new RegExp(`^${DAY} ${MONTH} ([ \\d]\\d) ${TIME} (\\d{4})$`);
-
-/** The time (ms) of an HTTP-date in one of RFC 9110's three forms, or undefined. */
-function parseHttpDate(value: string): number | undefined {
-  // [day, month, year, hours, minutes, seconds] as written
-  let parts: string[];
-  let match: RegExpExecArray | null;
-  if ((match = IMF_FIXDATE.exec(value))) parts = match.slice(1);
-  else if ((match = RFC_850.exec(value))) parts = match.slice(1);
-  else if ((match = ASCTIME.exec(value))) {
-    const [month, day, hours, minutes, seconds, year] = match.slice(1) as string[];
-    parts = [day, month, year, hours, minutes, seconds] as string[];
-  } else return undefined;
-  const [day, month, yearText, hours, minutes, seconds] = parts as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
-  let year = Number(yearText);
-  if (yearText.length === 2) {
-    // RFC 9110: a two-digit year more than 50 years in the future is in the past century.
-    year += 2000;
-    if (year > new Date().getUTCFullYear() + 50) year -= 100;
-  }
-  const dayOfMonth = Number(day.trim());
-  const [h, m, sec] = [Number(hours), Number(minutes), Number(seconds)];
-  if (h > 23 || m > 59 || sec > 60 || dayOfMonth < 1) return undefined;
-  const date = new Date(0); // Date.UTC would read years below 100 as 19xx
-  date.setUTCFullYear(year, MONTHS.indexOf(month) / 3, dayOfMonth);
+  const day = IMF_FIXDATE.exec(trimmed)?.[1];
+  const date = day === undefined ? NaN : Date.parse(trimmed);
   // 31 Feb and the like roll over into the next month: not a date.
-  if (date.getUTCDate() !== dayOfMonth) return undefined;
-  return date.setUTCHours(h, m, Math.min(sec, 59));
+  if (Number.isNaN(date) || new Date(date).getUTCDate() !== Number(day)) return undefined;
+  return Math.max(0, (date - now) / 1000);
 }
+
+/** `Sun, 06 Nov 1994 08:49:37 GMT` */
+const IMF_FIXDATE =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} [0-2]\d:[0-5]\d:[0-6]\d GMT$/;
 
 /** Whether a request with this method can change something on the server. */
 export function hasSideEffects(method: string): boolean {
