@@ -24,6 +24,7 @@ export {
   ValidationError,
   ConnectionError,
   TimeoutError,
+  ResponseTooLargeError,
   UnexpectedResponseError,
   ApiError,
   BadRequestError,

@@ -1,4 +1,5 @@
 // mock: the embedded mock API as a standalone server on 127.0.0.1, until SIGINT or SIGTERM.
+import { ValidationError, createFaxPlus } from "../index.js";
 import { startMockServer } from "../mock/index.js";
 import { UsageError } from "./args.js";
 import type { Runner } from "./types.js";
@@ -8,6 +9,11 @@ export const mock: Runner = async (ctx) => {
   const port = args.number("port") ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new UsageError("--port must be an integer from 0 to 65535");
+  }
+  if (refusedByFetch(port)) {
+    throw new UsageError(
+      `--port ${port} is a port fetch refuses to connect to (a "bad port" of the Fetch standard): no client could reach the mock there; choose another`,
+    );
   }
   const latencyMs = args.number("latency") ?? 0;
   if (latencyMs < 0) throw new UsageError("--latency must be 0 or more");
@@ -46,3 +52,13 @@ export const mock: Runner = async (ctx) => {
   });
   await server.close();
 };
+
+/** Whether a client refuses this port as its `baseUrl`'s (the list is in core/url.ts). */
+function refusedByFetch(port: number): boolean {
+  try {
+    createFaxPlus({ baseUrl: `http://127.0.0.1:${port}/v3`, token: "mock" });
+    return false;
+  } catch (error) {
+    return error instanceof ValidationError && error.field === "baseUrl";
+  }
+}

@@ -1,19 +1,29 @@
 // Credentials: the bearer token (a string, or a function called before every attempt), the OAuth2
 // client ID header, and the OAuth2 refresh after a 401 (one refresh shared by concurrent requests).
-import { ApiError, FaxPlusError, ValidationError } from "./errors.js";
+import {
+  ApiError,
+  ConnectionError,
+  FaxPlusError,
+  TimeoutError,
+  ValidationError,
+} from "./errors.js";
 import { parseJson } from "./validate.js";
 
 /**
- * Sends a request to the token endpoint through the transport (an `Outgoing` of transport.ts),
- * reading the answer's body within its deadline.
+ * Sends a request to the token endpoint through the transport (an `Outgoing` of transport.ts)
+ * with the `timeout` of the call that needs the token, reading the answer's body (bounded) within
+ * its deadline.
  */
-export type TokenEndpoint = (request: {
-  method: string;
-  url: string;
-  headers: Headers;
-  body: string;
-  signal: undefined;
-}) => Promise<{ response: Response; text: string }>;
+export type TokenEndpoint = (
+  request: {
+    method: string;
+    url: string;
+    headers: Headers;
+    body: string;
+    signal: undefined;
+  },
+  timeout: number,
+) => Promise<{ response: Response; text: string }>;
 
 /** A bearer token, or a (possibly async) function returning the current one. */
 export type TokenSource = string | (() => string | Promise<string>);
@@ -50,8 +60,10 @@ export interface Credentials {
   apply(headers: Headers): string | undefined | Promise<string | undefined>;
   /** Whether `renew` can get a new token. */
   readonly canRenew: boolean;
-  /** Gets a new token after a 401 on a request sent with `used` (single-flight). */
-  renew(used: string | undefined): Promise<void>;
+  /** Gets a new token after a 401 on a request sent with `used` (single-flight), within `timeout`. */
+  renew(used: string | undefined, timeout: number): Promise<void>;
+  /** The error of a wait for {@link renew} that lasted longer than `timeout` ms. */
+  renewTimeout(timeout: number): Error;
 }
 
 /** No credentials: for the token endpoint, which authenticates the client another way. */
@@ -60,6 +72,7 @@ export const NO_CREDENTIALS: Credentials = {
   apply: () => undefined,
   canRenew: false,
   renew: async () => {},
+  renewTimeout: (timeout) => new FaxPlusError(`the token refresh took longer than ${timeout} ms`),
 };
 
 /** Visible ASCII only: no spaces, CR, LF or other control characters. */
@@ -124,32 +137,43 @@ export class Auth implements Credentials {
     );
   }
 
-  /** Gets a new token after a 401 on a request sent with `used` (single-flight). */
-  async renew(used: string | undefined): Promise<void> {
+  /**
+   * Gets a new token after a 401 on a request sent with `used` (single-flight: concurrent requests
+   * share one refresh, sent with the `timeout` of the first of them).
+   */
+  async renew(used: string | undefined, timeout: number): Promise<void> {
     // Another request refreshed after this one was sent: just send it again.
     if (this.#refreshed !== undefined && this.#refreshed !== used) return;
-    this.#pending ??= this.#refresh().finally(() => (this.#pending = undefined));
+    this.#pending ??= this.#refresh(timeout).finally(() => (this.#pending = undefined));
     await this.#pending;
   }
 
-  async #refresh(): Promise<void> {
+  /** A refresh that did not answer within a call's `timeout`: no fax is involved. */
+  renewTimeout(timeout: number): TimeoutError {
+    return refreshTimeout(this.#settings.refresh?.tokenUrl ?? "", timeout);
+  }
+
+  async #refresh(timeout: number): Promise<void> {
     const { clientId } = this.#settings;
     const refresh = this.#settings.refresh;
     if (!refresh) return;
-    const { response, text } = await this.#tokenEndpoint({
-      method: "POST",
-      url: refresh.tokenUrl,
-      headers: new Headers({
-        authorization: `Basic ${btoa(`${clientId}:${refresh.clientSecret}`)}`,
-        "content-type": "application/x-www-form-urlencoded",
-        accept: "application/json",
-      }),
-      body: new URLSearchParams({
-        grant_type: "refresh_token",
-        refresh_token: this.#refreshToken ?? "",
-      }).toString(),
-      signal: undefined,
-    });
+    const { response, text } = await this.#tokenEndpoint(
+      {
+        method: "POST",
+        url: refresh.tokenUrl,
+        headers: new Headers({
+          authorization: `Basic ${btoa(`${clientId}:${refresh.clientSecret}`)}`,
+          "content-type": "application/x-www-form-urlencoded",
+          accept: "application/json",
+        }),
+        body: new URLSearchParams({
+          grant_type: "refresh_token",
+          refresh_token: this.#refreshToken ?? "",
+        }).toString(),
+        signal: undefined,
+      },
+      timeout,
+    ).catch((error: unknown) => Promise.reject(refreshError(error, refresh.tokenUrl, timeout)));
     const body = parseJson(text);
     if (!response.ok) throw ApiError.from(response, body ?? text, "POST", refresh.tokenUrl);
 
@@ -171,6 +195,33 @@ function setBearer(headers: Headers, token: unknown): string | undefined {
   checkHeaderValue("token", token); // a token function's result too
   headers.set("authorization", `Bearer ${token}`);
   return token;
+}
+
+function refreshTimeout(url: string, timeout: number): TimeoutError {
+  return new TimeoutError({
+    method: "POST",
+    url,
+    timeout,
+    mayHaveBeenProcessed: false,
+    message: `the token refresh at ${url} did not answer within ${timeout} ms; the request that needed a new token was not sent again.`,
+  });
+}
+
+/**
+ * The token endpoint's failure to answer, in words about the refresh: its TimeoutError or
+ * ConnectionError says nothing about a fax (none was sent; the request is not re-sent).
+ */
+function refreshError(error: unknown, url: string, timeout: number): unknown {
+  if (error instanceof TimeoutError) return refreshTimeout(url, timeout);
+  if (error instanceof ConnectionError) {
+    const detail = error.code ?? (error.cause instanceof Error ? error.cause.message : "");
+    return new ConnectionError(
+      `the token refresh at ${url} failed: no complete answer (${detail}); the request was not sent again.`,
+      { method: "POST", url, code: error.code, mayHaveBeenProcessed: false },
+      { cause: error },
+    );
+  }
+  return error;
 }
 
 /** A token function's own failure, as a FaxPlusError (its message is the function's, not ours). */

@@ -36,11 +36,13 @@ export function createFaxPlus(options?: FaxPlusOptions): FaxPlusCore {
   // The token endpoint is called through the transport too (timeouts, redirect policy), without
   // the client's own credentials.
   const tokenEndpoint: Transport = { settings, auth: NO_CREDENTIALS };
-  const auth = new Auth(settings.auth, (request) =>
-    execute(tokenEndpoint, settings, request, async (response) => ({
-      response,
-      text: await response.text(),
-    })),
+  const auth = new Auth(settings.auth, (request, timeout) =>
+    execute(
+      tokenEndpoint,
+      { maxRetries: settings.maxRetries, timeout, maxResponseBytes: settings.maxResponseBytes },
+      request,
+      async (response, reading) => ({ response, text: await reading.text() }),
+    ),
   );
   const transport: Transport = { settings, auth };
   const core: FaxPlusCore = { userId: settings.userId };

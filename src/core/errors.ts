@@ -64,9 +64,49 @@ export class TimeoutError extends ConnectionError {
   /** The per-attempt timeout, in ms. */
   declare readonly timeout: number;
 
-  constructor(init: RequestTarget & { timeout: number; mayHaveBeenProcessed: boolean }) {
-    super(`${init.method} ${init.url} timed out after ${init.timeout} ms.${hint(init)}`, init);
+  /**
+   * `message` replaces the default one when what timed out was not the request itself (the token
+   * function, the token refresh): no fax is involved then.
+   */
+  constructor(
+    init: RequestTarget & { timeout: number; mayHaveBeenProcessed: boolean; message?: string },
+  ) {
+    super(
+      init.message ?? `${init.method} ${init.url} timed out after ${init.timeout} ms.${hint(init)}`,
+      init,
+    );
     this.timeout = init.timeout;
+  }
+}
+
+/**
+ * An answer's body was larger than the client's `maxResponseBytes` (counted after decompression):
+ * it was not read further. A JSON or error body that large is no answer of the API (an endless
+ * body, a decompression bomb, a misconfigured proxy). Downloads are streamed, not limited by it.
+ */
+export class ResponseTooLargeError extends FaxPlusError {
+  override name = "ResponseTooLargeError";
+  declare readonly method: string;
+  /** The request URL without its query string. */
+  declare readonly url: string;
+  /** The status of the answer whose body was too large. */
+  declare readonly status: number;
+  /** The limit in bytes: the client option `maxResponseBytes`. */
+  declare readonly limit: number;
+  /** True when the server may have acted on the request (a POST answered 2xx or 5xx). */
+  declare readonly mayHaveBeenProcessed: boolean;
+
+  constructor(init: RequestTarget & { status: number; limit: number }) {
+    const { method, status } = init;
+    const mayHaveBeenProcessed = hasSideEffects(method) && (status < 400 || status >= 500);
+    super(
+      `${method} ${init.url}: the ${status} answer's body is larger than maxResponseBytes (${init.limit} bytes).${hint({ method, mayHaveBeenProcessed })}`,
+    );
+    this.method = method;
+    this.url = init.url;
+    this.status = status;
+    this.limit = init.limit;
+    this.mayHaveBeenProcessed = mayHaveBeenProcessed;
   }
 }
 
@@ -195,15 +235,26 @@ const STATUS_CLASSES: Record<number, typeof ApiError> = {
   429: RateLimitError,
 };
 
-/** Seconds to wait from a `Retry-After` value (delta-seconds or HTTP date), or undefined. */
+/**
+ * Seconds to wait from a `Retry-After` value as RFC 9110 defines it: delta-seconds (digits only)
+ * or an HTTP-date (IMF-fixdate, the form servers must send), 0 for a date in the past. Anything
+ * else (`1.5`, `-1`, `+5`, `2, 5`, the obsolete date forms) is undefined: the SDK's own backoff
+ * applies.
+ */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
   if (value === null) return undefined;
   const trimmed = value.trim();
-  if (/^\d{1,10}$/.test(trimmed)) return Number(trimmed);
-  if (trimmed.length > 64) return undefined; // not an HTTP date
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const day = IMF_FIXDATE.exec(trimmed)?.[1];
+  const date = day === undefined ? NaN : Date.parse(trimmed);
+  // 31 Feb and the like roll over into the next month: not a date.
+  if (Number.isNaN(date) || new Date(date).getUTCDate() !== Number(day)) return undefined;
+  return Math.max(0, (date - now) / 1000);
 }
+
+/** `Sun, 06 Nov 1994 08:49:37 GMT` */
+const IMF_FIXDATE =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} [0-2]\d:[0-5]\d:[0-6]\d GMT$/;
 
 /** Whether a request with this method can change something on the server. */
 export function hasSideEffects(method: string): boolean {

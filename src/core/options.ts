@@ -10,6 +10,8 @@ import { readFields } from "./validate.js";
 
 export const DEFAULT_BASE_URL = "https://restapi.fax.plus/v3";
 export const DEFAULT_TOKEN_URL = "https://accounts.fax.plus/token";
+/** The default `maxResponseBytes`: 8 MiB, far above any JSON or error answer of the API. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 /** A fetch function: the global one or any compatible replacement. Called unbound. */
 export type FetchLike = (input: Request) => Promise<Response>;
@@ -63,6 +65,13 @@ export interface FaxPlusOptions {
   timeout?: number | undefined;
   /** Debug hook receiving a structured event per request, response, retry and error. */
   logger?: Logger | undefined;
+  /**
+   * The largest answer body read whole (a JSON answer, an error body, the token endpoint's
+   * answer), in bytes counted after decompression; a larger one ends the call with a
+   * `ResponseTooLargeError`. Streamed downloads are not limited by it. Default 8 MiB (8 388 608),
+   * far above any answer of the API.
+   */
+  maxResponseBytes?: number | undefined;
 }
 
 /** Per-call overrides, the last argument of every operation and helper. */
@@ -84,6 +93,7 @@ export interface Settings {
   readonly timeout: number;
   readonly fetch: FetchLike | undefined;
   readonly logger: Logger | undefined;
+  readonly maxResponseBytes: number;
   readonly auth: AuthSettings;
 }
 
@@ -92,6 +102,8 @@ export interface CallOptions {
   readonly maxRetries: number;
   readonly timeout: number;
   readonly signal?: AbortSignal | undefined;
+  /** The client's `maxResponseBytes`. */
+  readonly maxResponseBytes: number;
 }
 
 const OPTION_NAMES = new Set([
@@ -108,6 +120,7 @@ const OPTION_NAMES = new Set([
   "maxRetries",
   "timeout",
   "logger",
+  "maxResponseBytes",
 ]);
 const REQUEST_OPTION_NAMES = new Set(["maxRetries", "timeout", "signal"]);
 
@@ -166,6 +179,9 @@ export function normaliseOptions(input: FaxPlusOptions | undefined): Settings {
     timeout: checkTimeout(options["timeout"] ?? 60_000),
     fetch: optional(options, "fetch", "function") as FetchLike | undefined,
     logger: optional(options, "logger", "function") as Logger | undefined,
+    maxResponseBytes: checkMaxResponseBytes(
+      options["maxResponseBytes"] ?? DEFAULT_MAX_RESPONSE_BYTES,
+    ),
     auth: { token: token as TokenSource | undefined, clientId, refresh },
   };
   // The real API answers every call without credentials with 401: say so now, not at the first
@@ -200,6 +216,7 @@ export function callOptions(settings: Settings, input: RequestOptions | undefine
     maxRetries: checkMaxRetries(options["maxRetries"] ?? settings.maxRetries),
     timeout: checkTimeout(options["timeout"] ?? settings.timeout),
     signal,
+    maxResponseBytes: settings.maxResponseBytes,
   };
 }
 
@@ -246,6 +263,14 @@ export function checkTimeout(value: unknown): number {
     return value;
   }
   throw new ValidationError("timeout", "must be a number of ms between 1 and 2147483647");
+}
+
+export function checkMaxResponseBytes(value: unknown): number {
+  if (typeof value === "number" && Number.isSafeInteger(value) && value >= 1024) return value;
+  throw new ValidationError(
+    "maxResponseBytes",
+    "must be an integer number of bytes, at least 1024",
+  );
 }
 
 /** Throws unless `value` is undefined or an AbortSignal. */

@@ -29,6 +29,7 @@ export function isRetryableError(error: unknown, idempotent: boolean): boolean {
  * The wait before retrying a response, in ms, or undefined when it is not retried: a status of the
  * policy (any of 408, 429, 5xx gateways for idempotent methods; only 429 for POST), and no
  * `Retry-After` above {@link MAX_RETRY_AFTER_SECONDS} (the caller then gets the response at once).
+ * A valid `Retry-After` is waited for as given; a malformed one or a past date gets {@link backoff}.
  */
 export function retryDelay(
   response: Response,
@@ -37,8 +38,13 @@ export function retryDelay(
 ): number | undefined {
   const status = response.status;
   if (idempotent ? !IDEMPOTENT_RETRY_STATUSES.has(status) : status !== 429) return undefined;
-  const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
-  if (retryAfter === undefined) return backoff(retry);
+  const header = response.headers.get("retry-after");
+  const retryAfter = parseRetryAfter(header);
+  // Missing, malformed (`1.5`, `-1`, `2, 5`) or a date in the past: our own backoff, never 0 ms.
+  // (`0` itself is the server asking for an immediate retry.)
+  if (retryAfter === undefined || (retryAfter === 0 && !/^\s*0+\s*$/.test(header ?? ""))) {
+    return backoff(retry);
+  }
   return retryAfter <= MAX_RETRY_AFTER_SECONDS ? retryAfter * 1000 : undefined;
 }
 

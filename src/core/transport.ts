@@ -14,7 +14,15 @@
 
 import type { Credentials } from "./auth.js";
 import { arm, disarm, type Deadline } from "./deadline.js";
-import { ConnectionError, FaxPlusError, TimeoutError, hasSideEffects, hint } from "./errors.js";
+import {
+  ConnectionError,
+  FaxPlusError,
+  ResponseTooLargeError,
+  TimeoutError,
+  hasSideEffects,
+  hint,
+  type RequestTarget,
+} from "./errors.js";
 import { eventLogger, redact, type LogFields } from "./log.js";
 import type { CallOptions, Settings } from "./options.js";
 import { NOT_SENT_CODES, backoff, isIdempotent, isRetryableError, retryDelay } from "./retry.js";
@@ -43,14 +51,75 @@ export interface Transport {
 /** Reads the final answer of a request while its deadline and the caller's abort still apply. */
 export type Reader<T> = (response: Response, reading: Reading) => Promise<T>;
 
-/** What a {@link Reader} may do besides reading the answer. */
+/** How a {@link Reader} reads the answer: whole and bounded, or handed on as a stream. */
 export interface Reading {
   /**
-   * The answer with its body unread, for a reader that hands the body on (a stream, openapi-fetch):
-   * the deadline and the caller's abort keep covering that body until it ends, fails or is
-   * cancelled.
+   * The whole body, at most the client's `maxResponseBytes` counted as it arrives (after
+   * decompression); a larger one is cancelled and throws a ResponseTooLargeError.
+   */
+  bytes(): Promise<Uint8Array>;
+  /** {@link bytes} as UTF-8 text (a BOM dropped, as `Response.text()` does). */
+  text(): Promise<string>;
+  /**
+   * The answer with its body unread, for a reader that hands the body on (a download stream): the
+   * deadline and the caller's abort keep covering that body until it ends, fails or is cancelled.
    */
   handOn(): Response;
+}
+
+/**
+ * A {@link Reading} of an answer outside an attempt (one openapi-fetch middleware hands on): bounded
+ * by `maxResponseBytes` alike, with no deadline of its own.
+ */
+export function readingOf(response: Response, limit: number, target: RequestTarget): Reading {
+  const bytes = () => readBounded(response, limit, target);
+  return { bytes, text: async () => decoder.decode(await bytes()), handOn: () => response };
+}
+
+const decoder = new TextDecoder();
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Reads a body whole, counting its bytes as they arrive from the body stream (after fetch
+ * decompressed them): past `limit` the body is cancelled and a ResponseTooLargeError thrown, so
+ * an endless body or a decompression bomb costs at most `limit` bytes of memory.
+ */
+export async function readBounded(
+  response: Response,
+  limit: number,
+  target: RequestTarget,
+): Promise<Uint8Array> {
+  const body = response.body;
+  if (body === null) return EMPTY;
+  const tooLarge = () => new ResponseTooLargeError({ ...target, status: response.status, limit });
+  const declared = response.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit && !response.headers.has("content-encoding")) {
+    body.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  const reader = body.getReader();
+  let first: Uint8Array | undefined;
+  let chunks: Uint8Array[] | undefined;
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    if (first === undefined) first = value;
+    else (chunks ??= [first]).push(value);
+  }
+  if (chunks === undefined) return first ?? EMPTY;
+  const whole = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return whole;
 }
 
 /**
@@ -91,7 +160,7 @@ export async function execute<T>(
     if (response.status === 401 && auth.canRenew && !renewed) {
       renewed = true;
       attempt.discard();
-      await untilAborted(auth.renew(attempt.token), request.signal, call.signal);
+      await renewWithin(auth, attempt.token, call, request.signal);
       note?.(number, { event: "retry", reason: "token refreshed", delayMs: 0 });
       continue;
     }
@@ -142,16 +211,22 @@ class Attempt implements Deadline, Reading {
     this.stop(signal?.aborted ? signal.reason : this.request.signal?.reason);
   }
 
-  /** The attempt's deadline passed. */
+  /** The attempt's deadline passed (before sending: while the token function ran). */
   expire(): void {
-    const { request } = this;
+    const { request, sending } = this;
+    const method = request.method;
+    const url = urlOf(request);
+    const timeout = this.call.timeout;
+    const init = { method, url, timeout, mayHaveBeenProcessed: sending && hasSideEffects(method) };
     this.stop(
-      new TimeoutError({
-        method: request.method,
-        url: urlOf(request),
-        timeout: this.call.timeout,
-        mayHaveBeenProcessed: this.sending && hasSideEffects(request.method),
-      }),
+      new TimeoutError(
+        sending
+          ? init
+          : {
+              ...init,
+              message: `${method} ${url}: the token function did not return within ${timeout} ms; nothing was sent.`,
+            },
+      ),
     );
   }
 
@@ -200,6 +275,16 @@ class Attempt implements Deadline, Reading {
     });
   }
 
+  bytes(): Promise<Uint8Array> {
+    const { request } = this;
+    const target = { method: request.method, url: urlOf(request) };
+    return readBounded(this.response as Response, this.call.maxResponseBytes, target);
+  }
+
+  async text(): Promise<string> {
+    return decoder.decode(await this.bytes());
+  }
+
   handOn(): Response {
     const response = this.response as Response;
     const body = response.body;
@@ -208,7 +293,10 @@ class Attempt implements Deadline, Reading {
     const reader = body.getReader();
     const relay = new Relay(this, reader);
     this.stopRead = (reason) => relay.stop(reason);
-    return new Response(new ReadableStream(relay, { highWaterMark: 0 }), response);
+    return withUrl(
+      new Response(new ReadableStream(relay, { highWaterMark: 0 }), response),
+      response.url || this.request.url,
+    );
   }
 }
 
@@ -299,6 +387,32 @@ async function attemptOnce(
   }
 }
 
+/** `response` with `url` set (a Response made by hand has ""): the URL the answer came from. */
+export function withUrl(response: Response, url: string): Response {
+  Object.defineProperty(response, "url", { value: url });
+  return response;
+}
+
+/**
+ * Gets a new token after a 401, within the call's `timeout` and `signal`: a refresh that does not
+ * answer in time is a TimeoutError naming the token endpoint (the request was not sent again).
+ */
+function renewWithin(
+  auth: Credentials,
+  used: string | undefined,
+  call: CallOptions,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(auth.renewTimeout(call.timeout)), call.timeout);
+  });
+  const renewed = auth.renew(used, call.timeout);
+  return untilAborted(Promise.race([renewed, expired]), signal, call.signal).finally(() =>
+    clearTimeout(timer),
+  );
+}
+
 /** A body that failed mid-read is a ConnectionError; aborts, timeouts and JSON errors stay as is. */
 function readError(error: unknown, request: Outgoing): unknown {
   if (error instanceof FaxPlusError || error instanceof SyntaxError) return error;
@@ -319,8 +433,9 @@ function connectionError(
 ): ConnectionError {
   const { method } = request;
   const code = codeOf(error);
-  const mayHaveBeenProcessed =
-    hasSideEffects(method) && !(beforeSending && NOT_SENT_CODES.has(code ?? ""));
+  // fetch refuses a "bad port" (url.ts) before connecting: nothing was sent.
+  const notSent = NOT_SENT_CODES.has(code ?? "") || detailOf(error) === "bad port";
+  const mayHaveBeenProcessed = hasSideEffects(method) && !(beforeSending && notSent);
   const url = urlOf(request);
   return new ConnectionError(
     `${method} ${url}: ${what} (${code ?? detailOf(error)}).${hint({ method, mayHaveBeenProcessed })}`,

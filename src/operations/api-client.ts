@@ -13,7 +13,14 @@ import {
   type RequestOptions,
 } from "../core/options.js";
 import { encodePathParam, serializePath } from "../core/path.js";
-import { execute, type Outgoing, type Reader, type Transport } from "../core/transport.js";
+import {
+  execute,
+  readingOf,
+  withUrl,
+  type Outgoing,
+  type Reader,
+  type Transport,
+} from "../core/transport.js";
 import { hasNoBody, readAnswer } from "./response.js";
 
 /**
@@ -55,7 +62,7 @@ type SuccessResponses<R> = {
  */
 export function throwingApiClient(client: FaxPlusCore): Client<ThrowingPaths> {
   const api = create<ThrowingPaths>(client);
-  api.use(throwOnError);
+  api.use(throwOnError(transportOf(client).settings.maxResponseBytes));
   return api;
 }
 
@@ -86,11 +93,88 @@ export function fetchWith(
 
 /** The fetch of openapi-fetch: its Request, read once into an Outgoing, through the transport. */
 function fetchFor(transport: Transport, call: CallOptions, body?: string | FormData): FetchLike {
-  return async (request) => execute(transport, call, await outgoing(request, body), handOn);
+  return async (request) => execute(transport, call, await outgoing(request, body), handOver);
 }
 
-/** openapi-fetch reads the body itself, after fetch returned: handed on under the deadline. */
-const handOn: Reader<Response> = async (_, reading) => reading.handOn();
+/**
+ * What openapi-fetch gets: an answer it will read whole (JSON, text, an error; anything but a
+ * document) is read here, bounded by `maxResponseBytes` within the attempt, and handed over as a
+ * Response over its bytes; a document (a PDF or TIFF, which `parseAs: "stream"` or `"blob"` reads)
+ * is handed on unread, its body under the call's deadline.
+ */
+const handOver: Reader<Response> = async (response, reading) => {
+  if (response.body === null || (response.ok && isDocument(response))) return reading.handOn();
+  const bytes = await reading.bytes();
+  // The answer itself, its body served from the bytes read: a new Response (and a second reading
+  // of its body by openapi-fetch) would cost a third of the call.
+  (response as ReadAnswer)[BYTES] = bytes;
+  return Object.setPrototypeOf(response, ReadAnswer.prototype) as Response;
+};
+
+const BYTES = Symbol("bytes");
+const USED = Symbol("used");
+const COPY = Symbol("copy");
+
+/**
+ * An answer whose body was read (bounded) within its attempt: its body methods serve those bytes.
+ * Never constructed: `handOver` sets it as the prototype of the answer (so no private fields).
+ */
+class ReadAnswer extends Response {
+  declare [BYTES]: Uint8Array;
+  declare [USED]: boolean | undefined;
+  declare [COPY]: Response | undefined;
+
+  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
+    return copyOf(this).body;
+  }
+  override get bodyUsed(): boolean {
+    return this[USED] === true || (this[COPY]?.bodyUsed ?? false);
+  }
+  override async text(): Promise<string> {
+    return decoder.decode(use(this));
+  }
+  override async json(): Promise<unknown> {
+    return JSON.parse(decoder.decode(use(this)));
+  }
+  override async arrayBuffer(): Promise<ArrayBuffer> {
+    return use(this).slice().buffer as ArrayBuffer;
+  }
+  override async blob(): Promise<Blob> {
+    const type = this.headers.get("content-type") ?? "";
+    return new Blob([use(this) as BlobPart], { type });
+  }
+  override formData(): Promise<FormData> {
+    return copyOf(this).formData();
+  }
+  override clone(): Response {
+    return withUrl(copyOf(this).clone(), this.url);
+  }
+}
+
+function use(answer: ReadAnswer): Uint8Array {
+  if (answer.bodyUsed) throw new TypeError("Body has already been consumed.");
+  answer[USED] = true;
+  return answer[BYTES];
+}
+
+/** A Response over the bytes, for what is rarely used (the body stream, formData, clone). */
+function copyOf(answer: ReadAnswer): Response {
+  if (answer[COPY]) return answer[COPY];
+  const { status } = answer;
+  const empty = status === 204 || status === 205 || status === 304;
+  return (answer[COPY] = new Response(empty ? null : (answer[BYTES] as BodyInit), {
+    status,
+    statusText: answer.statusText,
+    headers: answer.headers,
+  }));
+}
+const decoder = new TextDecoder();
+
+/** A content type that is not text (JSON, HTML, XML, text/*): a document, read as a stream. */
+function isDocument(response: Response): boolean {
+  const type = response.headers.get("content-type");
+  return type !== null && !/json|text\/|xml|html|javascript|urlencoded/i.test(type);
+}
 
 /** The transport's shape of openapi-fetch's Request: its body read once, to send on every attempt. */
 async function outgoing(request: Request, kept: string | FormData | undefined): Promise<Outgoing> {
@@ -123,7 +207,7 @@ function pathSerializer(pathname: string, params: Record<string, unknown>): stri
 }
 
 /** Throws the SDK's errors through the one reader of answers (response.ts). */
-const throwOnError: Middleware = {
+const throwOnError = (limit: number): Middleware => ({
   async onResponse({ request, response, schemaPath, options }) {
     const { method } = request;
     // What openapi-fetch reads as is: a success it does not parse as JSON, or one without a body.
@@ -131,7 +215,11 @@ const throwOnError: Middleware = {
     if (response.ok && asIs) return undefined;
     // A non-2xx answer throws its ApiError; a 2xx body that is not JSON (say the HTML page of a
     // misconfigured proxy) an UnexpectedResponseError, where openapi-fetch would throw a SyntaxError.
-    const { data } = await readAnswer(response, { method, path: schemaPath }, "json");
-    return new Response(data === undefined ? null : JSON.stringify(data), response);
+    const reading = readingOf(response, limit, { method, url: response.url || request.url });
+    const { data } = await readAnswer(response, { method, path: schemaPath }, "json", reading);
+    return withUrl(
+      new Response(data === undefined ? null : JSON.stringify(data), response),
+      response.url,
+    );
   },
-};
+});

@@ -45,18 +45,19 @@ export interface AnswerTarget {
 
 /**
  * Reads an answer: a non-2xx one throws the {@link ApiError} of its status; an empty body is
- * `undefined` data; a 2xx body is JSON (or an UnexpectedResponseError), a Blob or a stream.
- * Within the transport (`reading` given) a stream is handed on under the call's deadline.
+ * `undefined` data; a 2xx body is JSON (or an UnexpectedResponseError), a Blob or a stream. JSON
+ * and error bodies are read through `reading`, bounded by the client's `maxResponseBytes`; within
+ * the transport a stream is handed on under the call's deadline.
  */
 export async function readAnswer<Data>(
   response: Response,
   target: AnswerTarget,
   parseAs: ParseAs,
-  reading?: Reading,
+  reading: Reading,
 ): Promise<WithResponse<Data>> {
   const empty = hasNoBody(response);
   if (!response.ok) {
-    const text = empty ? "" : await response.text();
+    const text = empty ? "" : await reading.text();
     throw ApiError.from(response, parseJson(text) ?? text, target.method, target.path);
   }
   if (empty) {
@@ -64,11 +65,11 @@ export async function readAnswer<Data>(
     return { data: undefined as Data, response };
   }
   if (parseAs === "stream") {
-    const handed = reading ? reading.handOn() : response;
+    const handed = reading.handOn();
     return { data: handed.body as Data, response: handed };
   }
   if (parseAs === "blob") return { data: (await response.blob()) as Data, response };
-  const text = await response.text();
+  const text = await reading.text();
   if (target.response !== undefined && target.response !== "json") {
     return { data: undefined as Data, response };
   }

@@ -90,6 +90,12 @@ it("refuses a bad --port with exit code 2", async () => {
   expect(result.stderr).toMatch(/--port must be an integer from 0 to 65535/);
 });
 
+it("refuses a --port that fetch refuses to connect to (6000), with exit code 2", async () => {
+  const result = await cli.run(["mock", "--port", "6000"]);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toMatch(/--port 6000 is a port fetch refuses to connect to/);
+});
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

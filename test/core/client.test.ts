@@ -215,3 +215,33 @@ describe("same-origin baseUrl", () => {
     expect(seen).toEqual(["https://app.example/api/faxplus/accounts/self/outbox/f1"]);
   });
 });
+
+describe("fax.api results", () => {
+  it("carry the request URL in response.url: JSON, error and streamed answers", async () => {
+    server = await startServer((request, res) => {
+      if (request.path.includes("/files/")) {
+        res.writeHead(200, { "content-type": "application/pdf" });
+        return void res.end("%PDF-1.7");
+      }
+      return request.path.endsWith("/missing")
+        ? reply(res, 404, {})
+        : reply(res, 200, { id: "f1" });
+    });
+    const fax = new FaxPlus({ token: "tok", baseUrl: server.baseUrl });
+    const faxUrl = (id: string) => `${server!.baseUrl}/accounts/self/faxes/${id}`;
+    const ok = await fax.api.GET("/accounts/{user_id}/faxes/{fax_id}", {
+      params: { path: { user_id: "self", fax_id: "f1" } },
+    });
+    expect(ok.response.url).toBe(faxUrl("f1"));
+    const missing = await fax.api.GET("/accounts/{user_id}/faxes/{fax_id}", {
+      params: { path: { user_id: "self", fax_id: "missing" } },
+    });
+    expect(missing.response.url).toBe(faxUrl("missing"));
+    const file = await fax.api.GET("/accounts/{user_id}/files/{fax_id}", {
+      params: { path: { user_id: "self", fax_id: "f1" } },
+      parseAs: "stream",
+    });
+    expect(file.response.url).toBe(`${server.baseUrl}/accounts/self/files/f1`);
+    await file.response.body?.cancel();
+  });
+});

@@ -203,7 +203,7 @@ describe("baseUrl", () => {
     expect(sent).toBe(0);
     // https and loopback overrides still go through.
     await fax.api.GET(OUTBOX_FAX, { params, baseUrl: "https://eu.restapi.fax.plus/v3" });
-    await fax.api.GET(OUTBOX_FAX, { params, baseUrl: "http://127.0.0.1:9/v3" });
+    await fax.api.GET(OUTBOX_FAX, { params, baseUrl: "http://127.0.0.1:8/v3" });
     expect(sent).toBe(2);
   });
 
