@@ -40,6 +40,21 @@ const wait: OptionTable = {
 };
 const comment: OptionTable = {
   comment: { type: "string", value: "TEXT", help: "a comment stored with the fax" },
+  key: {
+    type: "string",
+    value: "KEY",
+    help: "the send key (default: a new one); faxplus reconcile KEY finds the fax by it",
+  },
+  ledger: {
+    type: "string",
+    value: "FILE",
+    help: "record the send in this ledger; a KEY already sent there is not sent again",
+  },
+  visibility: {
+    type: "string",
+    value: "MS",
+    help: "after a lost answer, how long a queued fax may take to show in the outbox (default 60000)",
+  },
 };
 
 export const COMMANDS: Record<string, Command> = {

@@ -6,6 +6,7 @@ import { parse } from "./args.js";
 import { COMMANDS, commandHelp, mainHelp, optionsOf } from "./commands.js";
 import { Context, type Input } from "./context.js";
 import { Output, type Stream } from "./output.js";
+import { installSignalHandlers } from "./signals.js";
 
 interface Io {
   stdout: Stream;
@@ -85,9 +86,6 @@ const io: Io = {
   stdin: process.stdin,
   env: process.env,
 };
-// `faxplus list | head -1` closes the pipe early: stop quietly.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-  throw error;
-});
+// SIGTERM and SIGHUP like SIGINT; a closed pipe never kills a send (see signals.ts).
+installSignalHandlers();
 process.exitCode = await main(process.argv.slice(2), io);

@@ -12,15 +12,17 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 import { MAX_NESTING, nestedDeeperThan, readBody } from "./request-body.js";
+import { Faults, type FaultOptions } from "./faults.js";
 import { HttpError, matchRoute, type Reply, type RouteMatch } from "./routes.js";
 import { MockState, type StateOptions } from "./state.js";
 
 export { pdfDocument, tiffDocument } from "./documents.js";
 export { MockState, seeds } from "./state.js";
 export type { StateOptions } from "./state.js";
+export type { FaultOptions } from "./faults.js";
 export type { Account, Fax, FaxNumber, Outbox, OutboxJob, StoredFile, Webhook } from "./state.js";
 
-export interface MockServerOptions extends StateOptions {
+export interface MockServerOptions extends StateOptions, FaultOptions {
   /** Accept only this bearer token (default: any non-empty token). */
   token?: string;
   /** Delay before every answer, in ms (default 0); also settable later as `server.latencyMs`. */
@@ -109,6 +111,8 @@ export class MockServer {
   readonly maxBodyBytes: number;
   /** Largest upload body, in bytes. */
   readonly maxUploadBytes: number;
+  /** Lost answers and the outbox listing's delay (see {@link FaultOptions}). */
+  readonly faultInjection: Faults;
   private readonly token: string | undefined;
   private readonly faults: { status: number; options: FailOptions }[] = [];
   private corrupt: ((body: unknown) => unknown) | undefined;
@@ -116,6 +120,7 @@ export class MockServer {
 
   constructor(options: MockServerOptions = {}) {
     this.state = new MockState(options);
+    this.faultInjection = new Faults(options);
     this.token = options.token;
     this.latencyMs = options.latencyMs ?? 0;
     this.maxBodyBytes = byteLimit(options, "maxBodyBytes");
@@ -170,6 +175,12 @@ export class MockServer {
       if (req.destroyed && !req.complete) return; // the client left before its body ended
       reply = mockFailure(error);
     }
+    const path = (parseTarget(req.url ?? "/")?.pathname ?? "").slice(BASE_PATH.length);
+    if (this.faultInjection.loses(req.method ?? "GET", path, reply)) {
+      res.destroy(); // the fax is queued; its answer is lost
+      return;
+    }
+    reply = this.faultInjection.listing(req.method ?? "GET", path, reply, this.state);
     try {
       send(res, reply, !req.complete);
     } catch (error) {

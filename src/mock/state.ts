@@ -21,6 +21,8 @@ export interface OutboxJob {
   faxIds: Record<string, string>;
   /** When `record.status` was entered (ms, the server's clock). */
   statusSince: number;
+  /** When the job was queued (ms, the server's clock). */
+  queuedAt: number;
   /** `send_time` in ms (-Infinity for none); the job waits in `scheduled_for_sending` until then. */
   sendAt: number;
 }
@@ -43,6 +45,11 @@ export interface StateOptions {
   seed?: boolean;
   /** The clock, in ms since the epoch (default `Date.now`). */
   now?: () => number;
+  /**
+   * Sent fax records keep the job's `comment.tags` (as `comment: {text, tags}`). Default false:
+   * whether the real API keeps them is unconfirmed, and its Fax model has a plain-string comment.
+   */
+  recordsKeepTags?: boolean;
 }
 
 /** Stable IDs of the seed data, the same on every mock server. */
@@ -83,10 +90,12 @@ export class MockState {
   readonly webhooks = new Map<string, Webhook>();
   readonly now: () => number;
   private readonly stepMs: number;
+  private readonly recordsKeepTags: boolean;
 
   constructor(options: StateOptions = {}) {
     this.now = options.now ?? Date.now;
     this.stepMs = (options.deliveryMs ?? 400) / 4;
+    this.recordsKeepTags = options.recordsKeepTags ?? false;
     seedAccounts(this);
     if (options.seed !== false) seedData(this, options.inboxSize ?? 300);
   }
@@ -98,8 +107,9 @@ export class MockState {
   }
 
   /** Queues a fax; its records appear in the sent list once delivered. */
-  addJob(job: Omit<OutboxJob, "statusSince">): OutboxJob {
-    const queued = { ...job, statusSince: this.now() };
+  addJob(job: Omit<OutboxJob, "statusSince" | "queuedAt">): OutboxJob {
+    const now = this.now();
+    const queued = { ...job, statusSince: now, queuedAt: now };
     this.outbox.set(job.record.id, queued);
     return queued;
   }
@@ -148,7 +158,9 @@ export class MockState {
         from: sources[i % sources.length] ?? "no_number",
         to,
         pages: record.page_count ?? 1,
-        comment: record.comment.text,
+        comment: this.recordsKeepTags
+          ? (structuredClone(record.comment) as unknown as string) // the unconfirmed shape
+          : record.comment.text,
         submit_time: formatTime(job.statusSince),
         ...(record.cover_page ? { cover_page: withoutLogo(record.cover_page) } : {}),
       });
@@ -346,6 +358,7 @@ function seedData(state: MockState, inboxSize: number): void {
     },
     faxIds: { "+14155550104": hexId("sent:scheduled") },
     statusSince: scheduledAt,
+    queuedAt: scheduledAt,
     sendAt: parseTime("2099-01-01 09:00:00 +0000"),
   });
 }

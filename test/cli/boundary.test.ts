@@ -99,6 +99,7 @@ describe("src/cli", () => {
       "context.ts",
       "main.ts",
       "output.ts",
+      "signals.ts",
     ]);
     expect(sdk).toEqual([]);
   });
