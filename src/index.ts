@@ -70,6 +70,13 @@ export type {
   SendState,
   UploadRecord,
 } from "./workflows/ledger.js";
+export { broadcast } from "./workflows/broadcast.js";
+export type {
+  BroadcastInput,
+  BroadcastOptions,
+  BroadcastResult,
+  RecipientReport,
+} from "./workflows/broadcast.js";
 export { updateFaxes, updateOutboxFaxes } from "./workflows/bulk.js";
 export type {
   BulkFailure,

@@ -12,8 +12,23 @@ export const mock: Runner = async (ctx) => {
   const latencyMs = args.number("latency") ?? 0;
   if (latencyMs < 0) throw new UsageError("--latency must be 0 or more");
   const token = args.string("token");
+  const loseAnswers = args.number("lose-answers") ?? 0;
+  if (!(loseAnswers >= 0 && loseAnswers <= 1)) {
+    throw new UsageError("--lose-answers must be a number from 0 to 1");
+  }
+  const randomSeed = args.number("seed") ?? 1;
+  if (!Number.isInteger(randomSeed)) throw new UsageError("--seed must be an integer");
+  const listingDelayMs = args.number("listing-delay") ?? 0;
+  if (listingDelayMs < 0) throw new UsageError("--listing-delay must be 0 or more");
 
-  const server = await startMockServer({ port, latencyMs, ...(token ? { token } : {}) });
+  const server = await startMockServer({
+    port,
+    latencyMs,
+    loseAnswers,
+    randomSeed,
+    listingDelayMs,
+    ...(token ? { token } : {}),
+  });
   out.print(server.baseUrl);
   if (out.errTty) {
     const accepts = token ? "the token given by --token" : "any token";

@@ -240,7 +240,7 @@ export function formatSendTime(date: Date): string {
 }
 
 /** A checked payload whose documents are still to upload. */
-interface PreparedSend {
+export interface PreparedSend {
   payload: Record<string, unknown>;
   documents: UploadInput[];
 }
@@ -249,7 +249,7 @@ interface PreparedSend {
  * Applies the defaults, checks every document and the whole payload (documents stand in as
  * placeholder paths), and returns the payload's snapshot.
  */
-function prepareSend(fields: Record<string, unknown>, bodyRules: SchemaRules): PreparedSend {
+export function prepareSend(fields: Record<string, unknown>, bodyRules: SchemaRules): PreparedSend {
   if (fields["return_ids"] === undefined) fields["return_ids"] = true;
   const sendTime = fields["send_time"];
   if (sendTime instanceof Date) fields["send_time"] = formatSendTime(sendTime);
@@ -461,7 +461,7 @@ async function settle(
 }
 
 /** Whether a failed send request may have queued the fax. */
-function isAmbiguous(error: unknown): boolean {
+export function isAmbiguous(error: unknown): boolean {
   return (
     (error instanceof ConnectionError ||
       error instanceof ApiError ||
