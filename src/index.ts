@@ -70,8 +70,9 @@ export type {
   SendState,
   UploadRecord,
 } from "./workflows/ledger.js";
-export { broadcast } from "./workflows/broadcast.js";
+export { broadcast, findBadRecipients } from "./workflows/broadcast.js";
 export type {
+  BadRecipient,
   BroadcastInput,
   BroadcastOptions,
   BroadcastResult,

@@ -2,8 +2,6 @@
 // a ledger that makes a rerun of the same command resume where a crash stopped it. One line per
 // recipient is printed the moment its outcome is known (JSON lines with --json).
 import { readFile } from "node:fs/promises";
-import * as rules from "../../generated/rules.js";
-import { check, type SchemaRules } from "../core/validate.js";
 import type { RecipientReport } from "../index.js";
 import { fileLedger, fromPath } from "../node.js";
 import { UsageError } from "./args.js";
@@ -111,9 +109,9 @@ async function readRecipients(path: string): Promise<string[]> {
       showHelp: false,
     });
   }
-  const rule = (rules.sendFax.body.properties.to as SchemaRules).items!;
+  const { findBadRecipients } = await import("../index.js");
   const numbers: string[] = [];
-  const bad: string[] = [];
+  const lines: number[] = [];
   let first = true;
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
@@ -125,13 +123,12 @@ async function readRecipients(path: string): Promise<string[]> {
     const header = first && !/[0-9]/.test(cell);
     first = false;
     if (header) return;
-    try {
-      check(rule, cell, `line ${i + 1}`);
-      numbers.push(cell);
-    } catch {
-      bad.push(`line ${i + 1}: ${JSON.stringify(cell.slice(0, 40))}`);
-    }
+    numbers.push(cell);
+    lines.push(i + 1);
   });
+  const bad = findBadRecipients(numbers).map(
+    ({ index }) => `line ${lines[index]}: ${JSON.stringify(numbers[index]!.slice(0, 40))}`,
+  );
   if (bad.length > 0) {
     throw new UsageError(
       `${path}: ${bad.length} bad number(s), nothing was sent (a number is +, country code and number, e.g. +14155550123):\n  ${bad.join("\n  ")}`,

@@ -255,23 +255,42 @@ export async function broadcast(
   }
 }
 
+/** A recipient that the spec's rule for a destination refuses. */
+export interface BadRecipient {
+  /** Its position in the list (0-based). */
+  index: number;
+  value: unknown;
+  /** What it must satisfy, in words. */
+  rule: string;
+}
+
+/**
+ * The recipients that the spec's rule for a destination (`to[]` of a send) refuses, all of them,
+ * in order: check a list before a broadcast, e.g. to report every bad line of an upload at once.
+ */
+export function findBadRecipients(recipients: readonly unknown[]): BadRecipient[] {
+  const rule = (rules.sendFax.body.properties.to as SchemaRules).items!;
+  const bad: BadRecipient[] = [];
+  recipients.forEach((value, index) => {
+    try {
+      check(rule, value, `recipients[${index}]`);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      bad.push({ index, value, rule: error.rule });
+    }
+  });
+  return bad;
+}
+
 /** Every recipient checked against the spec's rule for a destination; all bad ones listed. */
 function checkRecipients(value: unknown): string[] {
   if (!Array.isArray(value)) throw new ValidationError("recipients", "must be a list of numbers");
-  const rule = (rules.sendFax.body.properties.to as SchemaRules).items!;
-  const bad: string[] = [];
-  value.forEach((number: unknown, i) => {
-    try {
-      check(rule, number, `recipients[${i}]`);
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      bad.push(`${i + 1}: ${JSON.stringify(number)}`);
-    }
-  });
+  const bad = findBadRecipients(value);
   if (bad.length > 0) {
+    const list = bad.map(({ index, value: v }) => `${index + 1}: ${JSON.stringify(v)}`);
     throw new ValidationError(
       "recipients",
-      `${bad.length} number(s) do not match ${rule.pattern ?? "the spec's rule"}; nothing was sent: ${bad.join(", ")}`,
+      `${bad.length} number(s) are refused (${bad[0]!.rule}); nothing was sent: ${list.join(", ")}`,
     );
   }
   if (value.length === 0) throw new ValidationError("recipients", "must hold at least one number");

@@ -149,7 +149,7 @@ describe("broadcast", () => {
       { ledger },
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as Error).message).toMatch(/2 number\(s\).*2: "555", 3: "\+1"/);
+    expect((error as Error).message).toMatch(/2 number\(s\) are refused .*2: "555", 3: "\+1"/);
     expect(server.requests).toHaveLength(0);
   });
 
