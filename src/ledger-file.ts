@@ -2,7 +2,7 @@
 // a torn last line (a kill mid-write) tolerated, and a lock file naming its holder (pid, host,
 // start time) so that one process at a time works the ledger; a holder that died is recognised.
 import { hostname } from "node:os";
-import { mkdir, open, readFile, rm, rmdir, stat, type FileHandle } from "node:fs/promises";
+import { mkdir, open, readFile, rm, rmdir, stat } from "node:fs/promises";
 import { FaxPlusError, LedgerBusyError } from "./index.js";
 import type { LedgerLock, LedgerRecord, SendLedger } from "./index.js";
 
@@ -30,38 +30,37 @@ export interface FileLedgerOptions {
  * @example const ledger = fileLedger("./faxes.ledger"); await send(client, payload, { ledger });
  */
 export function fileLedger(path: string, options: FileLedgerOptions = {}): SendLedger {
-  let handle: FileHandle | undefined;
-  let opening: Promise<FileHandle> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
+  let checked = false;
 
-  /** Opens for appending; a file whose last line was torn gets a line break first. */
-  const file = (): Promise<FileHandle> => {
-    opening ??= (async () => {
-      const h = await open(path, "a+");
-      const { size } = await h.stat();
-      if (size > 0) {
-        const last = Buffer.alloc(1);
-        await h.read(last, 0, 1, size - 1);
-        if (last[0] !== 0x0a) {
-          await h.write("\n");
-          await h.datasync();
+  /**
+   * Appends lines in one open-write-(fsync)-close, so that no file stays open between records.
+   * The first write of this ledger object starts a new line after a line torn by a kill.
+   */
+  const write = async (text: string, durable: boolean): Promise<void> => {
+    const h = await open(path, "a+");
+    try {
+      if (!checked) {
+        checked = true;
+        const { size } = await h.stat();
+        if (size > 0) {
+          const last = Buffer.alloc(1);
+          await h.read(last, 0, 1, size - 1);
+          if (last[0] !== 0x0a) text = `\n${text}`;
         }
       }
-      handle = h;
-      return h;
-    })();
-    return opening;
+      await h.write(text);
+      if (durable) await h.datasync();
+    } finally {
+      await h.close();
+    }
   };
 
   return {
     append(record, { durable = false } = {}) {
       const line = `${JSON.stringify(record)}\n`;
-      // One write per line, in order; a durable one resolves after fsync (and so do all before).
-      const next = queue.then(async () => {
-        const h = await file();
-        await h.write(line);
-        if (durable) await h.datasync();
-      });
+      // In order, one record at a time; a durable one resolves after fsync.
+      const next = queue.then(() => write(line, durable));
       queue = next.catch(() => {});
       return next;
     },
@@ -102,16 +101,12 @@ export function fileLedger(path: string, options: FileLedgerOptions = {}): SendL
         }
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      await file();
       let released = false;
       return {
         async release() {
           if (released) return;
           released = true;
           await queue;
-          await handle?.close();
-          handle = undefined;
-          opening = undefined;
           await rm(lockPath, { force: true });
         },
       };

@@ -94,6 +94,54 @@ describe("send after a lost answer", () => {
   });
 });
 
+describe("a command that sent something is never killed before printing its IDs", () => {
+  it("send --wait stopped by SIGTERM: the IDs came before waiting; it stops like Ctrl-C", async () => {
+    const server = await lossyMock(0);
+    const child = start([
+      "send",
+      "--from",
+      seeds.number,
+      "--to",
+      "+14155550124",
+      "doc.pdf",
+      "--wait",
+    ]);
+    const done = finish(child);
+    let stderr = "";
+    await new Promise<void>((resolve) => {
+      child.stderr?.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes("queued")) resolve();
+      });
+    });
+    child.kill("SIGTERM");
+    const result = await done;
+    const [job] = server.state.outbox.values();
+    expect(stderr).toMatch(new RegExp(`queued \\+14155550124 as ${job!.faxIds["+14155550124"]}`));
+    expect(result.code).toBe(130);
+    expect(result.stderr).toMatch(/stopped waiting; the fax stays queued/);
+  });
+
+  it("send --verbose with its stderr reader gone: exit 0, the ID on stdout, one fax", async () => {
+    const server = await lossyMock(0);
+    const child = start([
+      "send",
+      "--from",
+      seeds.number,
+      "--to",
+      "+14155550125",
+      "doc.pdf",
+      "--verbose",
+    ]);
+    child.stderr?.destroy(); // the reader of stderr is gone: writes to it fail with EPIPE
+    const result = await finish(child);
+    expect(result.code).toBe(0);
+    const [job] = server.state.outbox.values();
+    expect(result.stdout).toBe(`+14155550125\t${job!.faxIds["+14155550125"]}\n`);
+    expect(faxesPerNumber(server).get("+14155550125")).toBe(1);
+  });
+});
+
 describe("broadcast", () => {
   it("killed with SIGKILL at seeded moments and rerun, sends exactly one fax per recipient (1,000, 10 % lost answers)", async () => {
     const server = await lossyMock(0.1, 42);
