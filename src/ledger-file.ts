@@ -2,7 +2,7 @@
 // a torn last line (a kill mid-write) tolerated, and a lock file naming its holder (pid, host,
 // start time) so that one process at a time works the ledger; a holder that died is recognised.
 import { hostname } from "node:os";
-import { mkdir, open, readFile, rm, rmdir, stat } from "node:fs/promises";
+import { mkdir, open, readFile, rm, rmdir, stat, type FileHandle } from "node:fs/promises";
 import { FaxPlusError, LedgerBusyError } from "./index.js";
 import type { LedgerLock, LedgerRecord, SendLedger } from "./index.js";
 
@@ -32,13 +32,16 @@ export interface FileLedgerOptions {
 export function fileLedger(path: string, options: FileLedgerOptions = {}): SendLedger {
   let queue: Promise<unknown> = Promise.resolve();
   let checked = false;
+  /** Open while this object holds the lock (a broadcast appends many records). */
+  let held: FileHandle | undefined;
 
   /**
-   * Appends lines in one open-write-(fsync)-close, so that no file stays open between records.
-   * The first write of this ledger object starts a new line after a line torn by a kill.
+   * Appends lines: through the file kept open while the lock is held, else in one
+   * open-write-(fsync)-close, so that no file stays open without a lock to release it. The first
+   * write of this ledger object starts a new line after a line torn by a kill.
    */
   const write = async (text: string, durable: boolean): Promise<void> => {
-    const h = await open(path, "a+");
+    const h = held ?? (await open(path, "a+"));
     try {
       if (!checked) {
         checked = true;
@@ -52,7 +55,7 @@ export function fileLedger(path: string, options: FileLedgerOptions = {}): SendL
       await h.write(text);
       if (durable) await h.datasync();
     } finally {
-      await h.close();
+      if (h !== held) await h.close();
     }
   };
 
@@ -101,12 +104,17 @@ export function fileLedger(path: string, options: FileLedgerOptions = {}): SendL
         }
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
+      await queue;
+      held = await open(path, "a+");
       let released = false;
       return {
         async release() {
           if (released) return;
           released = true;
           await queue;
+          const h = held;
+          held = undefined;
+          await h?.close();
           await rm(lockPath, { force: true });
         },
       };
