@@ -20,7 +20,9 @@ interface SizeModule {
 }
 
 /** Gzip bytes each bundle may not exceed. */
-const CEILINGS: Record<string, number> = { read: 7700, send: 10400, all: 18700, class: 17950 };
+// Exactly-once sending (issue 18) is part of every send: the key, reconciliation from the outbox
+// and sent records, the ledger's reading: +3.0 kB gzip on `send`; broadcast +2.9 kB on `all`.
+const CEILINGS: Record<string, number> = { read: 7700, send: 13450, all: 23850, class: 20950 };
 
 const benchUrl = new URL("../bench/size.js", import.meta.url).href;
 let rows: Map<string, Row>;

@@ -11,7 +11,7 @@ import { checkRequestOptions, type FaxPlusCore } from "../core/client.js";
 import { ValidationError } from "../core/errors.js";
 import type { RequestOptions } from "../core/options.js";
 import { check, readFields, type SchemaRules } from "../core/validate.js";
-import { systemClock, type Clock } from "./delivery.js";
+import { systemClock, type Clock } from "./clock.js";
 import { isUploadInput, upload, type UploadInput } from "./files.js";
 import {
   ledgerEntries,

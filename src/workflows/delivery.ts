@@ -1,4 +1,5 @@
 // Waiting for an outgoing fax to be delivered: poll the outbox item, then the fax record.
+import { systemClock, type Clock } from "./clock.js";
 import { getFax, getOutboxFax } from "../../generated/operations.js";
 import type { Fax, FaxStatus, OutboxStatus } from "../../generated/types.js";
 import type { FaxPlusCore } from "../core/client.js";
@@ -27,11 +28,8 @@ export interface WaitForDeliveryOptions {
   onStatus?: (status: OutboxStatus | FaxStatus) => void;
 }
 
-/** Time source of `waitForDelivery`; tests pass their own. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number, signal: AbortSignal | undefined): Promise<void>;
-}
+export type { Clock } from "./clock.js";
+export { systemClock } from "./clock.js";
 
 /** The fax was not delivered (nor failed) within the `timeout` of `waitForDelivery`. */
 export class DeliveryTimeoutError extends FaxPlusError {
@@ -83,24 +81,6 @@ const FINAL_STATUSES = new Set(
 
 const MAX_INTERVAL = 30_000;
 const WAIT_OPTIONS = new Set(["timeout", "interval", "signal", "onStatus"]);
-
-/** The default {@link Clock}: `Date.now` and a `setTimeout` sleep that stops on abort. */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener("abort", onAbort, { once: true });
-    }),
-};
 
 /**
  * Waits until a sent fax has a final status and returns its fax record, whether it succeeded or

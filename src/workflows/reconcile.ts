@@ -8,7 +8,7 @@ import { ValidationError } from "../core/errors.js";
 import { ownFields, type RequestOptions } from "../core/options.js";
 import { readArray } from "../core/validate.js";
 import { apiPromise, type ApiPromise } from "../operations/response.js";
-import { systemClock, type Clock } from "./delivery.js";
+import { systemClock, type Clock } from "./clock.js";
 import { listFaxPage } from "./records.js";
 import { checkSendKey, keyTag } from "./send-key.js";
 

@@ -16,7 +16,7 @@ import {
 import { ownFields, type RequestOptions } from "../core/options.js";
 import { readArray, readFields, snapshot } from "../core/validate.js";
 import { apiPromise, type ApiPromise, type WithResponse } from "../operations/response.js";
-import { systemClock, type Clock } from "./delivery.js";
+import { systemClock, type Clock } from "./clock.js";
 import { isUploadInput, uploadAll, type UploadInput } from "./files.js";
 import { ledgerEntries, type SendLedger } from "./ledger.js";
 import {
