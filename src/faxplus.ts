@@ -74,9 +74,17 @@ import {
   send,
   type ForwardInput,
   type ResendInput,
-  type SendFaxIds,
+  type SendOptions,
+  type SendResult,
   type SendFaxInput,
 } from "./workflows/send.js";
+import {
+  reconcile,
+  type ReconcileOptions,
+  type ReconcileQuery,
+  type ReconcileResult,
+} from "./workflows/reconcile.js";
+import type { Fax } from "../generated/types.js";
 
 type Generated = typeof generated;
 /** Every operation of the spec, bound to a client: `fax.operations.getFax({ fax_id })`. */
@@ -92,7 +100,7 @@ export type BoundOperations = {
  * or call `.withResponse()` for the HTTP response too.
  * @example
  * const fax = new FaxPlus(); // token from FAXPLUS_TOKEN on Node
- * const ids = await fax.send({ from, to: [to], files: [await fromPath("contract.pdf")] });
+ * const { key, ids } = await fax.send({ from, to: [to], files: [await fromPath("contract.pdf")] });
  */
 export class FaxPlus implements FaxPlusCore {
   /**
@@ -145,19 +153,24 @@ export class FaxPlus implements FaxPlusCore {
     return fetchWith(this, options, form);
   }
 
-  /** Sends a fax; see {@link send}. Returns the destination-to-fax-ID map. */
-  send(payload: SendFaxInput, options?: RequestOptions): ApiPromise<SendFaxIds> {
+  /** Sends a fax exactly once; see {@link send}. Returns its key and its fax IDs. */
+  send(payload: SendFaxInput, options?: SendOptions): ApiPromise<SendResult> {
     return send(this, payload, options);
   }
 
   /** Sends the file of an existing fax again; see {@link resend}. */
-  resend(faxId: string, input?: ResendInput, options?: RequestOptions): ApiPromise<SendFaxIds> {
+  resend(faxId: string, input?: ResendInput, options?: SendOptions): ApiPromise<SendResult> {
     return resend(this, faxId, input, options);
   }
 
   /** Forwards a (received) fax to new recipients; see {@link forward}. */
-  forward(faxId: string, input: ForwardInput, options?: RequestOptions): ApiPromise<SendFaxIds> {
+  forward(faxId: string, input: ForwardInput, options?: SendOptions): ApiPromise<SendResult> {
     return forward(this, faxId, input, options);
+  }
+
+  /** Whether the send with this key was queued; see {@link reconcile}. */
+  reconcile(query: ReconcileQuery, options?: ReconcileOptions): ApiPromise<ReconcileResult> {
+    return reconcile(this, query, options);
   }
 
   /** Uploads one document and returns its path for `send`'s `files`; see {@link upload}. */

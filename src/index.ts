@@ -41,14 +41,44 @@ export {
 export * from "./operations/index.js";
 
 // Workflows: what spans several requests.
-export { send, resend, forward, formatSendTime } from "./workflows/send.js";
+export { send, resend, forward, formatSendTime, SendUnresolvedError } from "./workflows/send.js";
 export type {
   ForwardInput,
   ResendInput,
   SendFaxIds,
   SendFaxInput,
   SendFaxPayload,
+  SendOptions,
+  SendResult,
 } from "./workflows/send.js";
+export { newSendKey, keyTag, KEY_TAG_PREFIX } from "./workflows/send-key.js";
+export { reconcile, DEFAULT_VISIBILITY_MS, DEFAULT_CLOCK_SKEW_MS } from "./workflows/reconcile.js";
+export type {
+  FoundJob,
+  NotSentEvidence,
+  ReconcileOptions,
+  ReconcileQuery,
+  ReconcileResult,
+} from "./workflows/reconcile.js";
+export { memoryLedger, pendingSends, ledgerEntries, LedgerBusyError } from "./workflows/ledger.js";
+export type {
+  IntentRecord,
+  LedgerEntry,
+  LedgerLock,
+  LedgerRecord,
+  OutcomeRecord,
+  SendLedger,
+  SendState,
+  UploadRecord,
+} from "./workflows/ledger.js";
+export { broadcast, findBadRecipients } from "./workflows/broadcast.js";
+export type {
+  BadRecipient,
+  BroadcastInput,
+  BroadcastOptions,
+  BroadcastResult,
+  RecipientReport,
+} from "./workflows/broadcast.js";
 export { updateFaxesInBatches, updateOutboxFaxesInBatches } from "./workflows/bulk.js";
 export type {
   BulkFailure,

@@ -12,6 +12,8 @@ import { ValidationError } from "./index.js";
 import { contentTypeOf } from "./workflows/files.js";
 
 export * from "./index.js";
+export { fileLedger } from "./ledger-file.js";
+export type { FileLedgerOptions } from "./ledger-file.js";
 
 /**
  * A `File` for the document at `path`, named after its basename, with the MIME type of its

@@ -32,7 +32,7 @@ it("runs the demo workflow against the mock and exits 0", async () => {
   expect(stdout).toMatch(/ValidationError: to\[1\]: must be a fax number/);
   expect(stdout).toMatch(/requests sent: 0/);
   expect(stdout.match(/retry after status 503/g)).toHaveLength(2);
-  expect(stdout).toMatch(/a send answered 503 is never retried: InternalServerError/);
+  expect(stdout).toMatch(/a send answered 503 is reconciled before anything else: not queued/);
   expect(stdout).toMatch(/Done\.$/m);
 }, 60_000);
 

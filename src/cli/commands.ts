@@ -16,6 +16,21 @@ const wait: OptionTable = {
 };
 const comment: OptionTable = {
   comment: { type: "string", value: "TEXT", help: "a comment stored with the fax" },
+  key: {
+    type: "string",
+    value: "KEY",
+    help: "the send key (default: a new one); faxplus reconcile KEY finds the fax by it",
+  },
+  ledger: {
+    type: "string",
+    value: "FILE",
+    help: "record the send in this ledger; a KEY already sent there is not sent again",
+  },
+  visibility: {
+    type: "string",
+    value: "MS",
+    help: "after a lost answer, how long a queued fax may take to show in the outbox (default 60000)",
+  },
 };
 
 export const COMMANDS: Record<string, Command | CommandGroup> = {
@@ -300,11 +315,86 @@ export const COMMANDS: Record<string, Command | CommandGroup> = {
     mutates: false,
     offline: true,
     load: async () => (await import("./completion.js")).completionOf(COMMANDS),
+  broadcast: {
+    summary: "send documents to every number of a list, exactly once each (resumable)",
+    usage:
+      "broadcast --from NUMBER --recipients FILE --ledger FILE [--json] [--dry-run] DOCUMENT...",
+    description:
+      "Uploads the DOCUMENTs once and sends them to every recipient, one fax each. FILE holds\n" +
+      "one number per line (blank lines and # comments ignored), or a CSV whose first column\n" +
+      "is the number (a header line allowed); bad numbers are all listed before anything is\n" +
+      "sent. The ledger records every send: run the same command again to resume after a\n" +
+      "crash; nobody gets the fax twice. One line per recipient (number, state, fax ID).",
+    options: {
+      from: {
+        type: "string",
+        value: "NUMBER",
+        multiple: true,
+        help: "your fax number; repeat for a pool, used in turn",
+        required: true,
+      },
+      recipients: { type: "string", value: "FILE", help: "the numbers to send to", required: true },
+      ledger: {
+        type: "string",
+        value: "FILE",
+        help: "the send ledger (created if missing)",
+        required: true,
+      },
+      concurrency: { type: "string", value: "N", help: "sends in flight at once (default 4)" },
+      pacing: { type: "string", value: "MS", help: "least time between sends from one number" },
+      visibility: {
+        type: "string",
+        value: "MS",
+        help: "how long a queued fax may take to show in the outbox (default 60000)",
+      },
+    },
+    positionals: { min: 1, max: Number.POSITIVE_INFINITY, name: "DOCUMENT" },
+    json: true,
+    mutates: true,
+    load: async () => (await import("./broadcast.js")).broadcast,
+  },
+  reconcile: {
+    summary: "find out whether a send with a key was queued",
+    usage: "reconcile KEY [--since TIME] [--to NUMBER ...] | reconcile --ledger FILE",
+    description:
+      "Looks for the send KEY (printed by send) in the outbox, then in the sent faxes since\n" +
+      "--since (default: 24 hours ago), and prints sent (with its IDs), not_sent (with the\n" +
+      "evidence) or unknown (with the reason; exit 1). With --ledger, establishes every\n" +
+      "pending send of the ledger and records the outcome.",
+    options: {
+      since: { type: "string", value: "TIME", help: "when the send was made (ISO time)" },
+      to: { type: "string", value: "NUMBER", multiple: true, help: "its destination(s)" },
+      ledger: { type: "string", value: "FILE", help: "reconcile the pending sends of this ledger" },
+      visibility: {
+        type: "string",
+        value: "MS",
+        help: "how long a queued fax may take to show in the outbox (default 60000)",
+      },
+    },
+    positionals: { min: 0, max: 1, name: "KEY" },
+    json: true,
+    mutates: false,
+    load: async () => (await import("./reconcile.js")).reconcile,
+  },
+  pending: {
+    summary: "list the sends of a ledger whose outcome is not established",
+    usage: "pending --ledger FILE [--json]",
+    description:
+      "Lists the sends recorded in the ledger as started but not known to be sent or not\n" +
+      "(a crash, a lost answer). faxplus reconcile --ledger FILE establishes them.",
+    options: {
+      ledger: { type: "string", value: "FILE", help: "the send ledger", required: true },
+    },
+    positionals: none,
+    json: true,
+    mutates: false,
+    offline: false,
+    load: async () => (await import("./reconcile.js")).pending,
   },
   mock: {
     summary: "run the embedded mock API as a local server",
     usage:
-      "mock [--port N] [--token TOKEN] [--latency MS] [--fax-list-shape data|paged] [--receive-every MS] [--json]",
+      "mock [--port N] [--token TOKEN] [--latency MS] [--fax-list-shape data|paged] [--receive-every MS] [--lose-answers RATE] [--seed N] [--listing-delay MS] [--json]",
     description:
       "Serves an in-memory Fax.Plus API on 127.0.0.1 for apps in any language, until\n" +
       "interrupted. Prints its base URL (http://127.0.0.1:PORT/v3) on stdout; point\n" +
@@ -320,6 +410,17 @@ export const COMMANDS: Record<string, Command | CommandGroup> = {
       },
       "receive-every": { type: "string", value: "MS", help: "make a fax arrive every MS" },
       token: { type: "string", value: "TOKEN", help: "accept only this token" },
+      "lose-answers": {
+        type: "string",
+        value: "RATE",
+        help: "share of sends (0 to 1) queued, then answered by a dropped connection",
+      },
+      seed: { type: "string", value: "N", help: "seed of the lost answers (default 1)" },
+      "listing-delay": {
+        type: "string",
+        value: "MS",
+        help: "a queued fax shows in the outbox listing only after MS",
+      },
     },
     positionals: none,
     mutates: false,

@@ -53,12 +53,26 @@ export async function describeFailure(error: unknown, command: string): Promise<
     message = `no answer from the API: ${cause.method} ${cause.url} timed out after ${cause.timeout} ms.`;
   } else if (cause instanceof sdk.ConnectionError) {
     message = `could not reach the API: ${cause.method} ${cause.url}: ${cause.code ?? "connection failed"}.`;
+  } else if (cause instanceof sdk.SendUnresolvedError) {
+    const since = new Date(cause.sentAfter).toISOString();
+    return {
+      code: 1,
+      message:
+        `${command}: the answer was lost and whether the fax was queued is not established: ` +
+        `${cause.result.state === "unknown" ? cause.result.reason : cause.result.state}. ` +
+        `Do not send it again: check later with \`faxplus reconcile ${cause.key} --since ${since}\`.`,
+      details,
+    };
   } else if (cause instanceof sdk.DeliveryTimeoutError) {
     message = `${cause.message} It may still be delivered: faxplus wait ${cause.id}`;
   } else {
     message = cause instanceof Error ? cause.message : String(cause);
   }
   if (sending) message += mayHaveQueued(cause, sdk) ? MAYBE_QUEUED : " No fax was queued.";
+  const key = (cause as { key?: unknown } | undefined)?.key;
+  if (sending && typeof key === "string" && mayHaveQueued(cause, sdk)) {
+    message += ` Its send key: ${key} (faxplus reconcile ${key}).`;
+  }
   return { code: 1, message: `${command}: ${message}`, details };
 }
 

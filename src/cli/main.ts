@@ -7,6 +7,7 @@ import { commandHelp, findCommand, mainHelp } from "./commands.js";
 import { optionsOf } from "./types.js";
 import { Context, type Input } from "./context.js";
 import { Output, type Stream } from "./output.js";
+import { installSignalHandlers } from "./signals.js";
 
 interface Io {
   stdout: Stream;
@@ -94,9 +95,6 @@ const io: Io = {
   stdin: process.stdin,
   env: process.env,
 };
-// `faxplus list | head -1` closes the pipe early: stop quietly.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-  throw error;
-});
+// SIGTERM and SIGHUP like SIGINT; a closed pipe never kills a send (see signals.ts).
+installSignalHandlers();
 process.exitCode = await main(process.argv.slice(2), io);

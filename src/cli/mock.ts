@@ -28,6 +28,14 @@ export const mock: Runner = async (ctx) => {
   if (receiveEveryMs !== undefined && !(receiveEveryMs > 0)) {
     throw new UsageError("--receive-every must be more than 0");
   }
+  const loseAnswers = args.number("lose-answers") ?? 0;
+  if (!(loseAnswers >= 0 && loseAnswers <= 1)) {
+    throw new UsageError("--lose-answers must be a number from 0 to 1");
+  }
+  const randomSeed = args.number("seed") ?? 1;
+  if (!Number.isInteger(randomSeed)) throw new UsageError("--seed must be an integer");
+  const listingDelayMs = args.number("listing-delay") ?? 0;
+  if (listingDelayMs < 0) throw new UsageError("--listing-delay must be 0 or more");
 
   // No request log: nothing outside this process could read it, and it would only use memory.
   const server = await startMockServer({
@@ -35,6 +43,9 @@ export const mock: Runner = async (ctx) => {
     latencyMs,
     faxListShape,
     maxRecordedRequests: 0,
+    loseAnswers,
+    randomSeed,
+    listingDelayMs,
     ...(token ? { token } : {}),
     ...(receiveEveryMs !== undefined ? { receiveEveryMs } : {}),
   });

@@ -7,6 +7,18 @@ export interface Stream {
   write(chunk: string | Uint8Array): boolean;
   isTTY?: boolean;
   columns?: number;
+  /** Set once the stream is closed (a reader gone): nothing more is written to it. */
+  destroyed?: boolean;
+}
+
+/** Writes unless the stream is gone; a closed pipe never throws here (EPIPE-safe). */
+function write(stream: Stream, text: string): void {
+  if (stream.destroyed) return;
+  try {
+    stream.write(text);
+  } catch {
+    // A reader that went away: the text is lost, the command goes on.
+  }
 }
 
 export type Style = "bold" | "dim" | "red" | "green" | "yellow";
@@ -57,17 +69,17 @@ export class Output {
 
   /** A line of text on stdout. */
   print(text = ""): void {
-    this.stdout.write(this.scrub(`${text}\n`));
+    write(this.stdout, this.scrub(`${text}\n`));
   }
 
   /** Text on stdout without a newline (live lines). */
   raw(text: string): void {
-    this.stdout.write(this.scrub(text));
+    write(this.stdout, this.scrub(text));
   }
 
   /** Text on stderr without a newline (progress bars). */
   rawError(text: string): void {
-    this.stderr.write(this.scrub(text));
+    write(this.stderr, this.scrub(text));
   }
 
   /** A value as JSON on stdout, indented. */
@@ -78,12 +90,12 @@ export class Output {
   /** A line on stderr, prefixed `faxplus: `. */
   error(text: string): void {
     const prefix = this.#errColor ? paint("red", "faxplus:") : "faxplus:";
-    this.stderr.write(this.scrub(`${prefix} ${text}\n`));
+    write(this.stderr, this.scrub(`${prefix} ${text}\n`));
   }
 
   /** An informational line on stderr (--verbose details, hints), prefixed `faxplus: `. */
   note(text: string): void {
-    this.stderr.write(this.scrub(`faxplus: ${text}\n`));
+    write(this.stderr, this.scrub(`faxplus: ${text}\n`));
   }
 
   /** Styles text for stdout (nothing when stdout is not a colour terminal). */

@@ -1,14 +1,15 @@
 // send, resend and forward: build the SDK input from the options, send through the SDK (which
 // validates it before the first request), print destination -> fax ID, and with --wait follow
 // every fax to a final status.
-import type { FaxPlus, SendFaxIds, SendFaxInput } from "../index.js";
-import { fromPath, normalizeFaxNumber } from "../node.js";
+import type { FaxPlus, SendFaxInput, SendOptions, SendResult } from "../index.js";
+import { fileLedger, fromPath, normalizeFaxNumber } from "../node.js";
 import { UsageError } from "./args.js";
 import type { Runner } from "./types.js";
 import type { Context } from "./context.js";
 import { follow } from "./delivery.js";
 import { printPlan } from "./dry-run.js";
 import { SendFailed } from "./failures.js";
+import { whileSending } from "./signals.js";
 
 export const send: Runner = async (ctx) => {
   const { args } = ctx;
@@ -24,8 +25,7 @@ export const send: Runner = async (ctx) => {
     ...(sendTime === undefined ? {} : { send_time: sendTime }),
   };
   const fax = await ctx.client();
-  const ids = await sending(() => fax.send(input));
-  return done(ctx, fax, ids);
+  return sending(ctx, fax, (options) => fax.send(input, options));
 };
 
 export const resend: Runner = async (ctx) => {
@@ -38,16 +38,14 @@ export const resend: Runner = async (ctx) => {
     ...(from === undefined ? {} : { from }),
     ...comment(ctx),
   };
-  const ids = await sending(() => fax.resend(args.positionals[0] ?? "", input));
-  return done(ctx, fax, ids);
+  return sending(ctx, fax, (options) => fax.resend(args.positionals[0] ?? "", input, options));
 };
 
 export const forward: Runner = async (ctx) => {
   const { args } = ctx;
   const fax = await ctx.client();
   const input = { from: fromNumber(ctx) ?? "", to: toNumbers(ctx), ...comment(ctx) };
-  const ids = await sending(() => fax.forward(args.positionals[0] ?? "", input));
-  return done(ctx, fax, ids);
+  return sending(ctx, fax, (options) => fax.forward(args.positionals[0] ?? "", input, options));
 };
 
 /**
@@ -96,26 +94,74 @@ function comment(ctx: Context): { comment?: { text: string } } {
   return text === undefined ? {} : { comment: { text } };
 }
 
-/** Marks errors of the sending step, so that the message can say whether a fax was queued. */
-async function sending(step: () => Promise<SendFaxIds>): Promise<SendFaxIds> {
-  try {
-    return await step();
-  } catch (error) {
-    throw new SendFailed(error);
-  }
+/**
+ * Sends with `--key` and `--ledger`, and prints what was queued the moment it is known, before
+ * waiting: a signal or a closed pipe meanwhile does not stop it (signals.ts). Errors of the
+ * sending step are marked, so that the message can say whether a fax was queued.
+ */
+async function sending(
+  ctx: Context,
+  fax: FaxPlus,
+  step: (options: SendOptions) => Promise<SendResult>,
+): Promise<number> {
+  const key = ctx.args.string("key");
+  const ledgerPath = ctx.args.string("ledger");
+  const visibilityMs = ctx.args.number("visibility");
+  const options: SendOptions = {
+    ...(key === undefined ? {} : { key }),
+    // A dry run records nothing.
+    ...(ledgerPath === undefined || ctx.dryRun ? {} : { ledger: fileLedger(ledgerPath) }),
+    ...(visibilityMs === undefined ? {} : { visibilityMs }),
+  };
+  const result = await whileSending(async () => {
+    let sent: SendResult;
+    try {
+      sent = await step(options);
+    } catch (error) {
+      throw new SendFailed(error);
+    }
+    if (!ctx.dryRun) announce(ctx, sent);
+    return sent;
+  });
+  return done(ctx, fax, result);
 }
 
-async function done(ctx: Context, fax: FaxPlus, ids: SendFaxIds): Promise<number> {
-  if (ctx.dryRun) return printPlan(ctx, ctx.dryRun);
-  const entries = Object.entries(ids);
-  if (ctx.args.flag("wait")) {
-    return follow(
-      ctx,
-      fax,
-      entries.map(([to, id]) => ({ label: to, id })),
-    );
+/** The rows of a result: destination and fax ID, or the outbox job when only that was found. */
+function rowsOf(result: SendResult): { label: string; id: string }[] {
+  const rows = Object.entries(result.ids).map(([to, id]) => ({ label: to, id }));
+  const known = new Set(Object.keys(result.ids));
+  for (const job of result.jobs) {
+    const to = job.to.filter((number) => !known.has(number));
+    if (to.length > 0) rows.push({ label: to.join(","), id: job.id });
   }
-  if (ctx.json) ctx.out.json(ids);
-  else ctx.out.rows(["TO", "FAX ID"], entries);
-  return 0;
+  return rows;
+}
+
+/** Prints the IDs at once: on stdout without --wait, as notes on stderr before waiting. */
+function announce(ctx: Context, result: SendResult): void {
+  const rows = rowsOf(result);
+  if (ctx.args.flag("wait")) {
+    for (const { label, id } of rows) ctx.out.note(`queued ${label} as ${id} (key ${result.key})`);
+    return;
+  }
+  if (ctx.json) ctx.out.json(result);
+  else
+    ctx.out.rows(
+      ["TO", "FAX ID"],
+      rows.map(({ label, id }) => [label, id]),
+    );
+  if (result.via === "reconciled") {
+    const what = Object.keys(result.ids).length ? "fax IDs" : "outbox job IDs";
+    ctx.out.note(`the answer was lost; found the fax by its key ${result.key} (${what})`);
+  } else if (ctx.out.errTty && !ctx.json) ctx.out.note(`key ${result.key}`);
+}
+
+async function done(ctx: Context, fax: FaxPlus, result: SendResult): Promise<number> {
+  if (ctx.dryRun) return printPlan(ctx, ctx.dryRun);
+  if (!ctx.args.flag("wait")) return 0;
+  return follow(
+    ctx,
+    fax,
+    rowsOf(result).map(({ label, id }) => ({ label, id })),
+  );
 }

@@ -13,6 +13,7 @@ import {
 import type { AddressInfo } from "node:net";
 import { type CallbackOptions, type IncomingFax, MockCallbacks } from "./callbacks.js";
 import { MAX_NESTING, nestedDeeperThan, readBody } from "./request-body.js";
+import { Faults, type FaultOptions } from "./faults.js";
 import { checkQuery, errorBody, HttpError, type Reply, type RouteMatch, Router } from "./routes.js";
 import { type Fax, MockState, type StateOptions } from "./state.js";
 
@@ -21,10 +22,11 @@ export { defaultStateLimits, MockState, seeds } from "./state.js";
 export type { StateOptions } from "./state.js";
 export { defaultCallbackOptions } from "./callbacks.js";
 export type { CallbackAttempt, CallbackOptions, IncomingFax, MockCallbacks } from "./callbacks.js";
+export type { FaultOptions } from "./faults.js";
 export type { Account, Fax, FaxNumber, Outbox, OutboxJob, StoredFile, Webhook } from "./state.js";
 export type { FaxPageResult, FaxQuery, FaxStore, FileStore, OutboxStore, Sized } from "./stores.js";
 
-export interface MockServerOptions extends StateOptions, CallbackOptions {
+export interface MockServerOptions extends StateOptions, CallbackOptions, FaultOptions {
   /** Accept only this bearer token (default: any non-empty token). */
   token?: string;
   /** Delay before every answer, in ms (default 0); also settable later as `server.latencyMs`. */
@@ -129,6 +131,8 @@ export class MockServer {
    * of hooks registered through the API. `attempts` records each delivery attempt.
    */
   readonly callbacks: MockCallbacks;
+  /** Lost answers and the outbox listing's delay (see {@link FaultOptions}). */
+  readonly faultInjection: Faults;
   private readonly token: string | undefined;
   private readonly faults: { status: number; options: FailOptions }[] = [];
   private corrupt: ((body: unknown) => unknown) | undefined;
@@ -142,6 +146,7 @@ export class MockServer {
       const got = String(options.maxRecordedRequests);
       throw new RangeError(`maxRecordedRequests must be a whole number, at least 0 (got ${got})`);
     }
+    this.faultInjection = new Faults(options);
     this.token = options.token;
     this.latencyMs = options.latencyMs ?? 0;
     this.maxBodyBytes = byteLimit(options, "maxBodyBytes");
@@ -206,6 +211,12 @@ export class MockServer {
       if (req.destroyed && !req.complete) return; // the client left before its body ended
       reply = mockFailure(error);
     }
+    const path = (parseTarget(req.url ?? "/")?.pathname ?? "").slice(BASE_PATH.length);
+    if (this.faultInjection.loses(req.method ?? "GET", path, reply)) {
+      res.destroy(); // the fax is queued; its answer is lost
+      return;
+    }
+    reply = this.faultInjection.listing(req.method ?? "GET", path, reply, this.state);
     try {
       writeReply(res, reply, !req.complete);
     } catch (error) {

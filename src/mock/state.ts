@@ -23,6 +23,8 @@ export interface OutboxJob {
   faxIds: Record<string, string>;
   /** When `record.status` was entered (ms, the server's clock). */
   statusSince: number;
+  /** When the job was queued (ms, the server's clock). */
+  queuedAt: number;
   /** `send_time` in ms (-Infinity for none); the job waits in `scheduled_for_sending` until then. */
   sendAt: number;
 }
@@ -69,6 +71,11 @@ export interface StateOptions {
   seed?: boolean;
   /** The clock, in ms since the epoch (default `Date.now`). */
   now?: () => number;
+  /**
+   * Sent fax records keep the job's `comment.tags` (as `comment: {text, tags}`). Default false:
+   * whether the real API keeps them is unconfirmed, and its Fax model has a plain-string comment.
+   */
+  recordsKeepTags?: boolean;
 }
 
 /** Stable IDs of the seed data, the same on every mock server. */
@@ -126,6 +133,7 @@ export class MockState {
   private readonly stepMs: number;
   /** Jobs by the time of their next status change: only the due ones are looked at. */
   private readonly schedule = new MinHeap<{ due: number; job: OutboxJob }>();
+  private readonly recordsKeepTags: boolean;
 
   constructor(options: StateOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -136,6 +144,7 @@ export class MockState {
     this.files = new FileStore(limit(options, "maxFiles"), limit(options, "maxFileBytes"));
     this.maxOutboxJobs = limit(options, "maxOutboxJobs");
     this.faxListShape = options.faxListShape ?? "data";
+    this.recordsKeepTags = options.recordsKeepTags ?? false;
     seedAccounts(this);
     if (options.seed !== false) seedData(this, inboxSize);
     this.faxes.seal();
@@ -148,8 +157,9 @@ export class MockState {
   }
 
   /** Queues a fax; its records appear in the sent list once delivered. */
-  addJob(job: Omit<OutboxJob, "statusSince">): OutboxJob {
-    const queued = { ...job, statusSince: this.now() };
+  addJob(job: Omit<OutboxJob, "statusSince" | "queuedAt">): OutboxJob {
+    const now = this.now();
+    const queued = { ...job, statusSince: now, queuedAt: now };
     this.outbox.set(job.record.id, queued);
     return queued;
   }
@@ -229,7 +239,9 @@ export class MockState {
         from: sources[i % sources.length] ?? "no_number",
         to,
         pages: record.page_count ?? 1,
-        comment: record.comment.text,
+        comment: this.recordsKeepTags
+          ? (structuredClone(record.comment) as unknown as string) // the unconfirmed shape
+          : record.comment.text,
         submit_time: formatTime(job.statusSince),
         ...(record.cover_page ? { cover_page: withoutLogo(record.cover_page) } : {}),
       });
@@ -437,6 +449,7 @@ function seedData(state: MockState, inboxSize: number): void {
     },
     faxIds: { "+14155550104": hexId("sent:scheduled") },
     statusSince: scheduledAt,
+    queuedAt: scheduledAt,
     sendAt: parseTime("2099-01-01 09:00:00 +0000"),
   });
 }

@@ -34,11 +34,8 @@ export interface WaitForDeliveryOptions {
   onStatus?: (status: OutboxStatus | FaxStatus) => void;
 }
 
-/** Time source of `waitForDelivery`; tests pass their own. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number, signal: AbortSignal | undefined): Promise<void>;
-}
+export type { Clock } from "./clock.js";
+export { systemClock } from "./clock.js";
 
 /** The fax was not delivered (nor failed) within the `maxWait` of `waitForDelivery`. */
 export class DeliveryTimeoutError extends FaxPlusError {
@@ -91,24 +88,6 @@ const FINAL_STATUSES = /* @__PURE__ */ new Set(
 
 const MAX_INTERVAL = 30_000;
 const WAIT_OPTIONS = new Set(["maxWait", "pollInterval", "signal", "onStatus"]);
-
-/** The default {@link Clock}: `Date.now` and a `setTimeout` sleep that stops on abort. */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener("abort", onAbort, { once: true });
-    }),
-};
 
 /**
  * Waits until a sent fax has a final status and returns its fax record, whether it succeeded or

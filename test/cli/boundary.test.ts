@@ -101,6 +101,7 @@ describe("src/cli", () => {
       "output.ts",
       "suggest.ts",
       "types.ts",
+      "signals.ts",
     ]);
     expect(sdk).toEqual([]);
   });

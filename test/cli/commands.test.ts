@@ -86,8 +86,12 @@ describe("send", () => {
       "--json",
     ]);
     expect(combined.code).toBe(0);
-    const ids = JSON.parse(combined.stdout) as Record<string, string>;
+    const { key, ids } = JSON.parse(combined.stdout) as {
+      key: string;
+      ids: Record<string, string>;
+    };
     expect(Object.keys(ids)).toEqual(["+14155550123"]);
+    expect(key).toMatch(/^[A-Za-z0-9_-]{8,}$/);
     const sent = mock.requests.filter((r) => r.operationId === "sendFax");
     expect(sent[0]!.body).toMatchObject({
       from_fax: { fax_id: seeds.sentFaxId },
@@ -111,7 +115,11 @@ describe("send", () => {
       ["send", "--from", FROM, "--to", to[0]!, "--to", to[1]!, "first.pdf", "--wait"],
       {},
     );
-    expect(result.stderr).toBe("");
+    // The IDs are on stderr the moment they are known, before waiting.
+    expect(lines(result.stderr)).toEqual([
+      expect.stringMatching(/^faxplus: queued \+14155550123 as [0-9a-f]{32} \(key /),
+      expect.stringMatching(/^faxplus: queued \+14155550124 as [0-9a-f]{32} \(key /),
+    ]);
     expect(result.code).toBe(0);
     const rows = lines(result.stdout).map((line) => line.split("\t"));
     expect(rows.map(([number, , status]) => [number, status])).toEqual([
@@ -167,14 +175,17 @@ describe("send", () => {
     expect(mock.requests).toHaveLength(0);
   });
 
-  it("says a fax may have been queued when the send request failed with a 5xx", async () => {
+  it("after a 5xx, finds out that nothing was queued before sending again, once", async () => {
     mock.failNext(1, 503);
     const args = ["send", "--from", FROM, "--to", "+14155550123", "--from-fax", seeds.sentFaxId];
-    const result = await faxplus(args);
-    expect(result.code).toBe(1);
-    expect(operations()).toEqual(["sendFax"]); // a POST answered 503 is not repeated
-    expect(lines(result.stderr)).toHaveLength(1);
-    expect(result.stderr).toMatch(/503 .*A fax may have been queued: check `faxplus outbox`/);
+    const result = await faxplus([...args, "--visibility", "0"]);
+    expect(result.code).toBe(0);
+    expect(operations()).toEqual(["sendFax", "listOutboxFaxes", "listFaxes", "sendFax"]);
+    const jobs = [...mock.state.outbox.values()].filter((j) =>
+      j.record.to?.includes("+14155550123"),
+    );
+    expect(jobs).toHaveLength(1);
+    expect(lines(result.stdout)).toEqual([expect.stringMatching(/^\+14155550123\t[0-9a-f]{32}$/)]);
   });
 
   it("says no fax was queued when an upload failed", async () => {
@@ -234,6 +245,7 @@ describe("--dry-run", () => {
             to: ["+14155550123"],
             files: ["<upload of first.pdf>"],
             from_fax: { fax_id: seeds.sentFaxId },
+            comment: { tags: [expect.stringMatching(/^fxkey:[A-Za-z0-9_-]{8,}$/)] },
             return_ids: true,
           },
         },

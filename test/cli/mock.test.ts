@@ -35,7 +35,7 @@ it("serves a send --wait and a list from other faxplus processes, then stops on 
     ["send", "--from", seeds.number, "--to", "+14155550123", "note.pdf", "--wait", "--json"],
     { env },
   );
-  expect(sent.stderr).toBe("");
+  expect(sent.stderr).toMatch(/^faxplus: queued \+14155550123 as [0-9a-f]{32} \(key [^)]+\)\n$/);
   expect(sent.code).toBe(0);
   const [result] = JSON.parse(sent.stdout) as { to: string; id: string; status: string }[];
   expect(result).toMatchObject({ to: "+14155550123", status: "success" });

@@ -22,7 +22,7 @@ try {
   const fax = new FaxPlus(options);
   const { records }: FaxPage = await fax.listFaxPage({ category: "inbox", limit: 2 });
   const uploaded = await fax.upload(new Blob(["Hello"], { type: "text/plain" }));
-  const sent: SendFaxIds = await fax.send({
+  const { ids: sent }: { ids: SendFaxIds } = await fax.send({
     from: seeds.number,
     to: [TO],
     files: [uploaded],

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   try {
     const fax = new sdk.FaxPlus({ baseUrl: mock.baseUrl, token: TOKEN });
     const page: FaxPage = await fax.listFaxPage({ category: "inbox", limit: 2 });
-    const sent: SendFaxIds = await fax.send({
+    const { ids: sent }: { ids: SendFaxIds } = await fax.send({
       from: mockApi.seeds.number,
       to: [TO],
       from_fax: { fax_id: page.records[0]?.id ?? "" },

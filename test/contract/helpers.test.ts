@@ -42,7 +42,7 @@ const to = "+14155550123";
 it("sends, follows and downloads a fax", async () => {
   const pdf = new Blob([pdfDocument("contract")], { type: "application/pdf" });
   const path = await call(() => fax.upload(pdf, { filename: "contract.pdf" }));
-  const ids = await call(() => fax.send({ from, to: [to], files: [path] }));
+  const { ids } = await call(() => fax.send({ from, to: [to], files: [path] }));
   const { records } = await call(() => fax.listOutbox());
   const job = records.find((r) => r.to?.includes(to));
   expect(job).toMatchObject({ status: "submitted" });

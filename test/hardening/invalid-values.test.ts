@@ -2,6 +2,7 @@
 // where the prose says a value is needed, date-times that are no dates, lengths counted as JSON
 // Schema counts them (code points), wrong container types anywhere, and IDs with lone surrogates.
 // Never a TypeError or URIError, and the real local server receives nothing.
+import { idsFor } from "../support/send-key.js";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as rules from "../../generated/rules.js";
@@ -42,7 +43,7 @@ function answer(request: SeenRequest) {
   if (request.method === "PUT" && Array.isArray(ids)) {
     return { json: { results: ids.map((id: unknown) => ({ id, code: 204 })) } };
   }
-  if (request.method === "POST") return { json: { ids: {} } };
+  if (request.method === "POST") return { json: { ids: idsFor(request.json) } };
   return { status: 204 };
 }
 beforeAll(async () => {

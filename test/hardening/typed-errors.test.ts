@@ -145,10 +145,15 @@ const to = ["+12345678901"];
 const from = "no_number";
 /** Calls that read what the server answers, with the method of their requests. */
 const calls: [string, "GET" | "POST" | "PUT" | "DELETE", () => Promise<unknown>][] = [
-  ["send", "POST", () => fax.send({ to, from, files: ["/p"] })],
-  ["send with a document", "POST", () => fax.send({ to, from, files: [pdf()] })],
+  // visibilityMs 0: reconciling a hostile answer looks once instead of waiting for the job.
+  ["send", "POST", () => fax.send({ to, from, files: ["/p"] }, { visibilityMs: 0 })],
+  [
+    "send with a document",
+    "POST",
+    () => fax.send({ to, from, files: [pdf()] }, { visibilityMs: 0 }),
+  ],
   ["sendFax", "POST", () => fax.operations.sendFax({ to, from, files: ["/p"] })],
-  ["resend", "POST", () => fax.resend("f1", { to, from })],
+  ["resend", "POST", () => fax.resend("f1", { to, from }, { visibilityMs: 0 })],
   ["upload", "POST", () => fax.upload(pdf())],
   [
     "createWebhook",
@@ -245,7 +250,9 @@ describe("any answer", () => {
                 },
           ),
         );
-        const error = await outcome(() => fax.send({ to, from, files: [pdf()] }));
+        const error = await outcome(() =>
+          fax.send({ to, from, files: [pdf()] }, { visibilityMs: 0 }),
+        );
         expect(rec.server.requests.map((r) => r.path)).toEqual(["/accounts/self/files"]);
         expect(error).toBeInstanceOf(FaxPlusError);
         expect(error).toHaveProperty("mayHaveBeenProcessed", true);
@@ -254,15 +261,16 @@ describe("any answer", () => {
     );
   });
 
-  it("send answered 200 with HTML: an UnexpectedResponseError that may have been processed", async () => {
+  it("send answered 200 with HTML: unresolved (reconciliation cannot read the answers either), caused by an UnexpectedResponseError, may have been processed", async () => {
     rec.answer((_request, res) =>
       respond(res, {
         status: 200,
         body: { kind: "text", type: "text/html", text: "<html>queued</html>" },
       }),
     );
-    const error = await failure(fax.send({ to, from, files: ["/p"] }));
-    expect((error as Error).name).toBe("UnexpectedResponseError");
+    const error = await failure(fax.send({ to, from, files: ["/p"] }, { visibilityMs: 0 }));
+    expect((error as Error).name).toBe("SendUnresolvedError");
+    expect(((error as Error).cause as Error).name).toBe("UnexpectedResponseError");
     expect(error).toHaveProperty("mayHaveBeenProcessed", true);
   });
 });

@@ -2,6 +2,7 @@
 // Object.prototype members, `toJSON`, getters that answer differently on a second read, fields on
 // a prototype, class instances and proxies that throw, anywhere in a payload, against a real local
 // server that counts what it received.
+import { idsFor, withoutKeyTag } from "../support/send-key.js";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as rules from "../../generated/rules.js";
@@ -31,7 +32,7 @@ const input = (value: unknown) => value as SendFaxInput;
 let rec: Recorder;
 let fax: FaxPlus;
 beforeAll(async () => {
-  rec = await recorder(() => ({ json: { ids: {} } }));
+  rec = await recorder((request) => ({ json: { ids: idsFor(request.json) } }));
   fax = new FaxPlus({ token: "test-token", baseUrl: rec.server.baseUrl, maxRetries: 0 });
 });
 afterAll(() => rec.server.close());
@@ -57,7 +58,8 @@ const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype);
 /** How the request body a server received compares: as JSON, whatever the key order. */
 const received = () => rec.server.requests.map((request) => canonical(request.json));
 /** What `send` sends for a payload: the payload, with `return_ids` defaulting to true. */
-const sentFor = (value: Record<string, unknown>) => canonical({ return_ids: true, ...value });
+const sentFor = (value: Record<string, unknown>) =>
+  canonical(withoutKeyTag({ return_ids: true, ...value }));
 
 async function refused(call: Promise<unknown>, field: string): Promise<void> {
   const error = await failure(call);
@@ -111,7 +113,7 @@ describe("keys named like Object.prototype members", () => {
       ),
       runs(50),
     );
-    rec.answer(() => ({ json: { ids: {} } }));
+    rec.answer((request) => ({ json: { ids: idsFor(request.json) } }));
   });
 });
 
@@ -308,7 +310,7 @@ describe("objects that are not plain", () => {
       ),
       runs(40),
     );
-    rec.answer(() => ({ json: { ids: {} } }));
+    rec.answer((request) => ({ json: { ids: idsFor(request.json) } }));
   });
 });
 

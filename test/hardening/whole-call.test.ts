@@ -1,6 +1,7 @@
 // The whole call is checked before its first request: a send with documents uploads nothing (and
 // reads no stream) when anything in the call is wrong, a resend or forward reads nothing, a bulk
 // update sends no batch. Counted at a real local server.
+import { idsFor } from "../support/send-key.js";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as rules from "../../generated/rules.js";
@@ -29,7 +30,9 @@ let rec: Recorder;
 let fax: FaxPlus;
 beforeAll(async () => {
   rec = await recorder((request) =>
-    request.path.includes("/files") ? { json: { path: "/uploaded" } } : { json: { ids: {} } },
+    request.path.includes("/files")
+      ? { json: { path: "/uploaded" } }
+      : { json: { ids: idsFor(request.json) } },
   );
   fax = new FaxPlus({ token: "test-token", baseUrl: rec.server.baseUrl, maxRetries: 0 });
 });

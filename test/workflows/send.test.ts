@@ -17,15 +17,19 @@ afterEach(() => server.close());
 const route = { from: "+12345678901", to: ["+12345678902"] };
 
 describe("send", () => {
-  it("posts the payload and returns the destination-to-ID map", async () => {
-    const ids = await fax.send({ ...route, files: ["/transient-1"], comment: { text: "hi" } });
+  it("posts the payload with its key tag and returns the key and the destination-to-ID map", async () => {
+    const { key, ids } = await fax.send({
+      ...route,
+      files: ["/transient-1"],
+      comment: { text: "hi" },
+    });
     expect(ids).toEqual({ "+12345678902": "fax-1" });
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0]).toMatchObject({ method: "POST", path: "/accounts/self/outbox" });
     expect(server.requests[0]!.json).toEqual({
       ...route,
       files: ["/transient-1"],
-      comment: { text: "hi" },
+      comment: { text: "hi", tags: [`fxkey:${key}`] },
       return_ids: true,
     });
   });
@@ -63,10 +67,12 @@ describe("send", () => {
 });
 
 describe("resend and forward", () => {
-  it("resend sends from_fax with enhancement false by default", async () => {
-    await fax.resend("fax-9", route);
+  it("resend sends from_fax with enhancement false by default, and its key", async () => {
+    const { key } = await fax.resend("fax-9", route, { key: "resend-key-1" });
+    expect(key).toBe("resend-key-1");
     expect(server.requests[0]!.json).toEqual({
       ...route,
+      comment: { tags: ["fxkey:resend-key-1"] },
       from_fax: { fax_id: "fax-9" },
       options: { enhancement: false },
       return_ids: true,

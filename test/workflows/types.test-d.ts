@@ -1,5 +1,11 @@
 import { describe, expectTypeOf, it } from "vitest";
-import type { BulkUpdateResult, FaxPlus, SendFaxIds, SendFaxInput } from "../../src/index.js";
+import type {
+  BulkUpdateResult,
+  FaxPlus,
+  SendFaxIds,
+  SendFaxInput,
+  SendResult,
+} from "../../src/index.js";
 
 declare const fax: FaxPlus;
 const route = { from: "+12345678901", to: ["+12345678902"] };
@@ -18,7 +24,7 @@ describe("helper payload types come from the spec", () => {
         resolution: "superfine",
         cover_page: { name_to: "A", name_from: "B", subject: "S", flags: ["urgent"] },
       }),
-    ).resolves.toEqualTypeOf<SendFaxIds>();
+    ).resolves.toEqualTypeOf<SendResult>();
     expectTypeOf<SendFaxIds>().toEqualTypeOf<Record<string, string>>();
   });
 
@@ -62,7 +68,7 @@ describe("helper payload types come from the spec", () => {
     void fax.resend("id", { ...route, from_fax: { fax_id: "other" } });
     expectTypeOf(
       fax.forward("id", { ...route, owner: "member" }),
-    ).resolves.toEqualTypeOf<SendFaxIds>();
+    ).resolves.toEqualTypeOf<SendResult>();
   });
 
   it("bulk updates resolve to the aggregated result", () => {

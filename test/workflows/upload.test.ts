@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { idsFor } from "../support/send-key.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -23,6 +24,8 @@ beforeAll(async () => {
       return void res.end(JSON.stringify({ error: "invalid_file", description: "bad file" }));
     }
     res.writeHead(200, { "content-type": "application/json" });
+    if (request.path.endsWith("/outbox"))
+      return void res.end(JSON.stringify({ ids: idsFor(request.json) }));
     res.end(JSON.stringify({ path: `/transient-${++uploads}` }));
   });
   fax = new FaxPlus({ token: "t", baseUrl: server.baseUrl, maxRetries: 0 });

@@ -68,7 +68,7 @@ form.addEventListener("submit", (event) => {
       ...(note ? { files: [new File([note], "note.txt", { type: "text/plain" })] } : {}),
       from_fax: { fax_id: String(data.get("fax")) },
     })
-    .then((ids) => {
+    .then(({ ids }) => {
       result.textContent = `Sent: fax id ${ids[to] ?? "(none returned)"} to ${to}`;
     })
     .catch((error: unknown) => showError(error))
