@@ -84,7 +84,6 @@ import {
   type ReconcileQuery,
   type ReconcileResult,
 } from "./workflows/reconcile.js";
-import type { Fax } from "../generated/types.js";
 
 type Generated = typeof generated;
 /** Every operation of the spec, bound to a client: `fax.operations.getFax({ fax_id })`. */

@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import type { RecipientReport } from "../index.js";
 import { fileLedger, fromPath } from "../node.js";
 import { UsageError } from "./args.js";
-import type { Runner } from "./commands.js";
+import type { Runner } from "./types.js";
 import { CommandFailed } from "./failures.js";
 import { ProgressBar } from "./live.js";
 

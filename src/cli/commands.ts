@@ -315,6 +315,7 @@ export const COMMANDS: Record<string, Command | CommandGroup> = {
     mutates: false,
     offline: true,
     load: async () => (await import("./completion.js")).completionOf(COMMANDS),
+  },
   broadcast: {
     summary: "send documents to every number of a list, exactly once each (resumable)",
     usage:
@@ -349,7 +350,6 @@ export const COMMANDS: Record<string, Command | CommandGroup> = {
       },
     },
     positionals: { min: 1, max: Number.POSITIVE_INFINITY, name: "DOCUMENT" },
-    json: true,
     mutates: true,
     load: async () => (await import("./broadcast.js")).broadcast,
   },
@@ -372,7 +372,6 @@ export const COMMANDS: Record<string, Command | CommandGroup> = {
       },
     },
     positionals: { min: 0, max: 1, name: "KEY" },
-    json: true,
     mutates: false,
     load: async () => (await import("./reconcile.js")).reconcile,
   },
@@ -386,7 +385,6 @@ export const COMMANDS: Record<string, Command | CommandGroup> = {
       ledger: { type: "string", value: "FILE", help: "the send ledger", required: true },
     },
     positionals: none,
-    json: true,
     mutates: false,
     offline: false,
     load: async () => (await import("./reconcile.js")).pending,

@@ -3,7 +3,7 @@
 import type { LedgerEntry, ReconcileResult } from "../index.js";
 import { fileLedger } from "../node.js";
 import { UsageError } from "./args.js";
-import type { Runner } from "./commands.js";
+import type { Runner } from "./types.js";
 import type { Context } from "./context.js";
 import { CommandFailed } from "./failures.js";
 

@@ -1,5 +1,6 @@
 // Waiting for an outgoing fax to be delivered: poll the outbox and the sent records (what exists),
 // never an ID that answers 404 while the fax is queued.
+import { systemClock, type Clock } from "./clock.js";
 import { getFax, listOutboxFaxes } from "../../generated/operations.js";
 import type { Fax, FaxStatus, OutboxStatus } from "../../generated/types.js";
 import type { FaxPlusCore } from "../core/client.js";

@@ -158,7 +158,7 @@ describe("against a rate-limited server", () => {
         maxRetries: 1,
         logger: (event) => events.push(event),
       });
-      const error = await failure(fax.getFax("f1"));
+      const error = await failure(fax.getFax({ fax_id: "f1" }));
       expect(error).toBeInstanceOf(RateLimitError);
       expect(server.requests).toHaveLength(2);
       const delays = events.filter((e) => e.event === "retry").map((e) => e.delayMs ?? 0);

@@ -37,7 +37,7 @@ const to = ["+12345678901"];
 describe("a token refresh that never answers", () => {
   it("ends at the call's timeout, naming the token endpoint (a GET)", async () => {
     const { fax, tokenUrl } = await stuckRefresh();
-    const error = await failure(fax.getFax("f1", { timeout: 500 }));
+    const error = await failure(fax.getFax({ fax_id: "f1" }, { timeout: 500 }));
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({ timeout: 500, url: tokenUrl, mayHaveBeenProcessed: false });
     expect((error as Error).message).toMatch(
@@ -67,7 +67,7 @@ describe("a token refresh that never answers", () => {
     const { fax } = await stuckRefresh();
     const controller = new AbortController();
     const reason = new Error("the user left");
-    const call = failure(fax.getFax("f1", { signal: controller.signal }));
+    const call = failure(fax.getFax({ fax_id: "f1" }, { signal: controller.signal }));
     while (!server!.requests.some((r) => r.url === "/token")) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }

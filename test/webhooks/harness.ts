@@ -81,7 +81,7 @@ export function closeServer(server: Server): Promise<void> {
 
 /** Sends a one-page fax through the mock: its fax ID. */
 export async function sendOne(fax: FaxPlus, to = "+14155550177"): Promise<string> {
-  const ids = await fax.send({
+  const { ids } = await fax.send({
     from: seeds.number,
     to: [to],
     files: [new File([pdfDocument("page")], "page.pdf", { type: "application/pdf" })],

@@ -153,7 +153,7 @@ describe("waitForDelivery", () => {
         },
       });
       const to = "+14155550123";
-      const ids = await client.send({
+      const { ids } = await client.send({
         from: seeds.number,
         to: [to],
         files: [new Blob([pdfDocument("x")], { type: "application/pdf" })],
