@@ -488,10 +488,16 @@ function isFile(blob: unknown): blob is File {
   return blob instanceof Blob && typeof (blob as Partial<File>).name === "string";
 }
 
-/** The name, with an extension from the MIME type when it has none; `document.pdf` for bare bytes. */
+/**
+ * The name, with an extension from the MIME type when it has none; `document.pdf` for bare bytes.
+ * The type's parameters do not count: Bun types `new Blob([text], { type: "text/plain" })` as
+ * `text/plain;charset=utf-8`.
+ */
 function withExtension(name: string, type: string): string {
   if (extensionOf(name)) return name;
-  const extension = [...acceptedFormats()].find(([, mediaType]) => mediaType === type)?.[0];
+  // A type's parameters do not matter (Bun types a text Blob "text/plain;charset=utf-8").
+  const essence = type.split(";")[0]?.trim().toLowerCase() ?? "";
+  const extension = [...acceptedFormats()].find(([, mediaType]) => mediaType === essence)?.[0];
   if (extension) return `${name || "document"}.${extension}`;
   if (!name && !type) return "document.pdf";
   throw new ValidationError(

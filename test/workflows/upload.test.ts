@@ -167,6 +167,14 @@ describe("upload: the multipart body for every input kind", () => {
       "image/tiff",
       doc("tiff"),
     ],
+    [
+      // Bun types new Blob([text], { type: "text/plain" }) so; the parameter names no format.
+      "extension from a type with parameters",
+      async () => new Blob([bytes], { type: "Text/Plain; charset=utf-8" }),
+      {},
+      "document.txt",
+      "text/plain; charset=utf-8", // Blob lower-cases its type
+    ],
   ];
 
   it.each(cases)("%s", async (_, input, options, filename, contentType, content) => {
