@@ -55,6 +55,7 @@ function doc(format: keyof typeof MAGIC): Uint8Array<ArrayBuffer> {
   return new Uint8Array([...MAGIC[format]!, ...tail]);
 }
 const bytes = doc("pdf");
+const plainText = new TextEncoder().encode("A cover note, in plain text.\n");
 
 function streamOf(...chunks: Uint8Array[]): ReadableStream<Uint8Array> {
   return new ReadableStream({
@@ -170,10 +171,11 @@ describe("upload: the multipart body for every input kind", () => {
     [
       // Bun types new Blob([text], { type: "text/plain" }) so; the parameter names no format.
       "extension from a type with parameters",
-      async () => new Blob([bytes], { type: "Text/Plain; charset=utf-8" }),
+      async () => new Blob([plainText], { type: "Text/Plain; charset=utf-8" }),
       {},
       "document.txt",
       "text/plain; charset=utf-8", // Blob lower-cases its type
+      plainText,
     ],
   ];
 
