@@ -22,7 +22,8 @@ export { defaultStateLimits, MockState, seeds } from "./state.js";
 export type { StateOptions } from "./state.js";
 export { defaultCallbackOptions } from "./callbacks.js";
 export type { CallbackAttempt, CallbackOptions, IncomingFax, MockCallbacks } from "./callbacks.js";
-export type { FaultOptions } from "./faults.js";
+export type { FaultOptions, Faults } from "./faults.js";
+export type { Reply } from "./routes.js";
 export type { Account, Fax, FaxNumber, Outbox, OutboxJob, StoredFile, Webhook } from "./state.js";
 export type { FaxPageResult, FaxQuery, FaxStore, FileStore, OutboxStore, Sized } from "./stores.js";
 

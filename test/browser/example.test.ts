@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { KEY_TAG_PREFIX } from "../../src/workflows/send-key.js";
 import { seeds, startMockServer, type MockServer } from "../../src/mock/index.js";
 import { ROOT } from "../support/pack.js";
 import { findChromium, launch, problemsOf, type Chromium } from "./chromium.js";
@@ -86,6 +87,8 @@ it("lists the inbox and sends a fax from the built example in Chromium", async (
     files: [expect.stringMatching(/^\/transient-/)],
     from_fax: { fax_id: faxId },
     return_ids: true,
+    // The send's key, stamped by the SDK so that a lost answer can be reconciled.
+    comment: { tags: [expect.stringMatching(new RegExp(`^${KEY_TAG_PREFIX}`))] },
   });
   const [path] = (sends[0]?.body as { files: string[] }).files;
   const note = mock.state.files.get(path ?? "");

@@ -99,9 +99,9 @@ describe("src/cli", () => {
       "context.ts",
       "main.ts",
       "output.ts",
+      "signals.ts",
       "suggest.ts",
       "types.ts",
-      "signals.ts",
     ]);
     expect(sdk).toEqual([]);
   });

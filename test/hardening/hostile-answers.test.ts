@@ -56,7 +56,7 @@ try {
       ? await fax.api.GET("/accounts/{user_id}/faxes/{fax_id}", {
           params: { path: { user_id: "self", fax_id: scenario } },
         })
-      : await fax.getFax(scenario);
+      : await fax.getFax({ fax_id: scenario });
   outcome = { resolved: typeof data };
 } catch (error) {
   outcome = {

@@ -9,11 +9,11 @@ import { ApiError, AuthenticationError, FaxPlus, ValidationError } from "faxplus
  */
 export async function session({ baseUrl, token, from, to }) {
   const fax = new FaxPlus({ token, baseUrl });
-  const { records } = await fax.listFaxes({ category: "inbox", limit: 2 });
+  const { records } = await fax.listFaxPage({ category: "inbox", limit: 2 });
   const uploaded = await fax.upload(new Blob(["Hello"], { type: "text/plain" }));
-  const ids = await fax.send({ from, to: [to], files: [uploaded] });
+  const { ids } = await fax.send({ from, to: [to], files: [uploaded] });
   const id = ids[to] ?? "";
-  const record = await fax.waitForDelivery(id, { interval: 20 });
+  const record = await fax.waitForDelivery(id, { pollInterval: 20 });
 
   let validation = "";
   try {
@@ -26,7 +26,7 @@ export async function session({ baseUrl, token, from, to }) {
   let status = 0;
   let isAuthError = false;
   try {
-    await new FaxPlus({ token: "wrong-token", baseUrl }).listFaxes({ category: "inbox" });
+    await new FaxPlus({ token: "wrong-token", baseUrl }).listFaxPage({ category: "inbox" });
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     status = error.status;

@@ -131,7 +131,7 @@ describe("trust by re-fetching the fax", () => {
   });
 
   it("answers 503 when the API cannot be reached (the API retries later), 4xx never", async () => {
-    const down = new FaxPlus({ baseUrl: "http://127.0.0.1:9/v3", token: "t", maxRetries: 0 });
+    const down = new FaxPlus({ baseUrl: "http://127.0.0.1:8/v3", token: "t", maxRetries: 0 });
     const { handler, handed, errors } = receiver({ refetch: down });
     const { status, body } = await answer(await handler(post(withSecret, sentBody())));
     expect(status).toBe(503);
