@@ -6,11 +6,11 @@
 // random, so `npm test` would build with a registry Node and `npx tsc` could be TypeScript 7.
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { ROOT } from "../support/pack.js";
+import { ROOT, tryLock } from "../support/pack.js";
 
 const run = promisify(execFile);
 
@@ -49,7 +49,7 @@ export async function installRuntimes(): Promise<void> {
   const deadline = Date.now() + 900_000;
   for (;;) {
     if ((await readFile(stamp, "utf8").catch(() => "")) === want) return;
-    if (await tryLock(lock)) break;
+    if (await tryLock(lock, 900_000)) break; // an install may take minutes
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -60,18 +60,5 @@ export async function installRuntimes(): Promise<void> {
     await writeFile(stamp, want);
   } finally {
     await rm(lock, { recursive: true, force: true });
-  }
-}
-
-/** Takes the lock directory; one older than 15 minutes is left over from a killed run. */
-async function tryLock(lock: string): Promise<boolean> {
-  try {
-    await mkdir(lock);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    const age = Date.now() - (await stat(lock).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
-    if (age > 900_000) await rm(lock, { recursive: true, force: true });
-    return false;
   }
 }

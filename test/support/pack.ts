@@ -96,15 +96,18 @@ async function removeOldBuilds(current: string): Promise<void> {
   }
 }
 
-/** Takes the lock directory; a lock older than two minutes is left over from a killed run. */
-async function tryLock(lock: string): Promise<boolean> {
+/**
+ * Takes the lock directory; one older than `staleMs` (default two minutes) is left over from a
+ * killed run and is removed, to be taken on the next try.
+ */
+export async function tryLock(lock: string, staleMs = 120_000): Promise<boolean> {
   try {
     await mkdir(lock);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     const age = Date.now() - (await stat(lock).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
-    if (age > 120_000) await rm(lock, { recursive: true, force: true });
+    if (age > staleMs) await rm(lock, { recursive: true, force: true });
     return false;
   }
 }
