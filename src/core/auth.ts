@@ -18,10 +18,16 @@ export interface AuthSettings {
 export interface Renewer {
   /** The access token of the last renewal; it replaces `token` from then on. */
   readonly current: string | undefined;
-  /** Gets a new token after a 401 on a request sent with `used` (single-flight), within `timeout`. */
-  renew(used: string | undefined, timeout: number): Promise<void>;
-  /** The error of a wait for {@link renew} that lasted longer than `timeout` ms. */
-  renewTimeout(timeout: number): Error;
+  /**
+   * Gets a new token after a 401 on a request sent with `used` (single-flight). A wait longer than
+   * `timeout` ms rejects with a TimeoutError naming where the token comes from; the first of
+   * `signals` to abort rejects it with its reason.
+   */
+  renew(
+    used: string | undefined,
+    timeout: number,
+    signals: readonly (AbortSignal | undefined)[],
+  ): Promise<void>;
 }
 
 /** Sets the credentials of each attempt and renews them after a 401 (the transport calls these). */
@@ -32,10 +38,16 @@ export interface Credentials {
   apply(headers: Headers): string | undefined | Promise<string | undefined>;
   /** Whether `renew` can get a new token. */
   readonly canRenew: boolean;
-  /** Gets a new token after a 401 on a request sent with `used` (single-flight), within `timeout`. */
-  renew(used: string | undefined, timeout: number): Promise<void>;
-  /** The error of a wait for {@link renew} that lasted longer than `timeout` ms. */
-  renewTimeout(timeout: number): Error;
+  /**
+   * Gets a new token after a 401 on a request sent with `used` (single-flight). A wait longer than
+   * `timeout` ms rejects with a TimeoutError naming where the token comes from; the first of
+   * `signals` to abort rejects it with its reason.
+   */
+  renew(
+    used: string | undefined,
+    timeout: number,
+    signals: readonly (AbortSignal | undefined)[],
+  ): Promise<void>;
 }
 
 /** No credentials: for the token endpoint, which authenticates the client another way. */
@@ -44,7 +56,6 @@ export const NO_CREDENTIALS: Credentials = {
   apply: () => undefined,
   canRenew: false,
   renew: async () => {},
-  renewTimeout: (timeout) => new FaxPlusError(`the token refresh took longer than ${timeout} ms`),
 };
 
 /** Visible ASCII only: no spaces, CR, LF or other control characters. */
@@ -99,14 +110,13 @@ export class Auth implements Credentials {
     );
   }
 
-  /** Gets a new token after a 401 on a request sent with `used` (single-flight). */
-  renew(used: string | undefined, timeout: number): Promise<void> {
-    return this.#settings.renewer?.renew(used, timeout) ?? Promise.resolve();
-  }
-
-  /** A renewal that did not answer within a call's `timeout`. */
-  renewTimeout(timeout: number): Error {
-    return this.#settings.renewer?.renewTimeout(timeout) ?? NO_CREDENTIALS.renewTimeout(timeout);
+  /** Gets a new token after a 401 on a request sent with `used`; see {@link Renewer.renew}. */
+  renew(
+    used: string | undefined,
+    timeout: number,
+    signals: readonly (AbortSignal | undefined)[],
+  ): Promise<void> {
+    return this.#settings.renewer?.renew(used, timeout, signals) ?? Promise.resolve();
   }
 }
 

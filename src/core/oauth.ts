@@ -12,7 +12,7 @@ import {
   ValidationError,
 } from "./errors.js";
 import { ownFields, type Settings, type StartableRefresh, type TokenRefresh } from "./options.js";
-import { execute } from "./transport.js";
+import { execute, untilAborted } from "./transport.js";
 import { checkBaseUrl } from "./url.js";
 import { parseJson } from "./validate.js";
 import { NO_CREDENTIALS } from "./auth.js";
@@ -96,16 +96,26 @@ class OAuthRenewer implements Renewer {
     readonly onTokens: OAuthRefreshOptions["onTokens"],
   ) {}
 
-  async renew(used: string | undefined, timeout: number): Promise<void> {
+  /**
+   * One refresh shared by concurrent requests (sent with the `timeout` of the first of them); each
+   * waits for it within its own call's `timeout` (a TimeoutError naming the token endpoint: no fax
+   * is involved) and signals.
+   */
+  renew(
+    used: string | undefined,
+    timeout: number,
+    signals: readonly (AbortSignal | undefined)[],
+  ): Promise<void> {
     // Another request refreshed after this one was sent: just send it again.
-    if (this.current !== undefined && this.current !== used) return;
+    if (this.current !== undefined && this.current !== used) return Promise.resolve();
     this.#pending ??= this.#refresh(timeout).finally(() => (this.#pending = undefined));
-    await this.#pending;
-  }
-
-  /** A refresh that did not answer within a call's `timeout`: no fax is involved. */
-  renewTimeout(timeout: number): TimeoutError {
-    return refreshTimeout(this.tokenUrl, timeout);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(refreshTimeout(this.tokenUrl, timeout)), timeout);
+    });
+    return untilAborted(Promise.race([this.#pending, expired]), ...signals).finally(() =>
+      clearTimeout(timer),
+    );
   }
 
   async #refresh(timeout: number): Promise<void> {
