@@ -76,8 +76,8 @@ export function readingOf(response: Response, limit: number, target: RequestTarg
   return { bytes, text: async () => decoder.decode(await bytes()), handOn: () => response };
 }
 
-const decoder = new TextDecoder();
-const EMPTY = new Uint8Array(0);
+const decoder = /* @__PURE__ */ new TextDecoder();
+const EMPTY = /* @__PURE__ */ new Uint8Array(0);
 
 /**
  * Reads a body whole, counting its bytes as they arrive from the body stream (after fetch
