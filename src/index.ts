@@ -12,9 +12,11 @@ export type { BoundOperations } from "./faxplus.js";
 // The client core and its options.
 export { createFaxPlus } from "./core/client.js";
 export type { FaxPlusCore } from "./core/client.js";
-export { DEFAULT_BASE_URL, DEFAULT_TOKEN_URL } from "./core/options.js";
-export type { FaxPlusOptions, FetchLike, RequestOptions } from "./core/options.js";
-export type { OAuthTokens, TokenSource } from "./core/auth.js";
+export { DEFAULT_BASE_URL } from "./core/options.js";
+export type { FaxPlusOptions, FetchLike, RequestOptions, TokenRefresh } from "./core/options.js";
+export type { TokenSource } from "./core/auth.js";
+export { DEFAULT_TOKEN_URL, oauthRefresh } from "./core/oauth.js";
+export type { OAuthRefreshOptions, OAuthTokens } from "./core/oauth.js";
 export type { LogEvent, Logger } from "./core/log.js";
 export { MAX_RETRY_AFTER_SECONDS } from "./core/retry.js";
 

@@ -1,7 +1,7 @@
 // A client core: the options, checked once (options.ts), wired to the credentials (auth.ts) and
 // the transport (transport.ts). It knows no operation of the API: the functions of src/operations/
 // and src/workflows/ take it as their first argument.
-import { Auth, NO_CREDENTIALS } from "./auth.js";
+import { Auth } from "./auth.js";
 import { ValidationError } from "./errors.js";
 import {
   callOptions,
@@ -9,7 +9,7 @@ import {
   type FaxPlusOptions,
   type RequestOptions,
 } from "./options.js";
-import { execute, type Transport } from "./transport.js";
+import type { Transport } from "./transport.js";
 
 /**
  * A Fax.Plus client: what every operation and helper takes first. Make one with
@@ -33,17 +33,7 @@ const transports = new WeakMap<object, Transport>();
  */
 export function createFaxPlus(options?: FaxPlusOptions): FaxPlusCore {
   const settings = normaliseOptions(options);
-  // The token endpoint is called through the transport too (timeouts, redirect policy), without
-  // the client's own credentials.
-  const tokenEndpoint: Transport = { settings, auth: NO_CREDENTIALS };
-  const auth = new Auth(settings.auth, (request, timeout) =>
-    execute(
-      tokenEndpoint,
-      { maxRetries: settings.maxRetries, timeout, maxResponseBytes: settings.maxResponseBytes },
-      request,
-      async (response, reading) => ({ response, text: await reading.text() }),
-    ),
-  );
+  const auth = new Auth(settings.auth);
   const transport: Transport = { settings, auth };
   const core: FaxPlusCore = { userId: settings.userId };
   transports.set(core, transport);

@@ -1,7 +1,7 @@
 // The client's options: their types, their defaults, and the one place where they are checked and
 // normalised, once, when a client is created. Per-call overrides (RequestOptions) are checked by
 // `callOptions`, on each call that has some.
-import { checkHeaderValue, type AuthSettings, type OAuthTokens, type TokenSource } from "./auth.js";
+import { checkHeaderValue, type AuthSettings, type Renewer, type TokenSource } from "./auth.js";
 import { ValidationError } from "./errors.js";
 import type { Logger } from "./log.js";
 import { encodePathParam } from "./path.js";
@@ -9,9 +9,8 @@ import { checkBaseUrl, withoutTrailingSlash } from "./url.js";
 import { readFields } from "./validate.js";
 
 export const DEFAULT_BASE_URL = "https://restapi.fax.plus/v3";
-export const DEFAULT_TOKEN_URL = "https://accounts.fax.plus/token";
 /** The default `maxResponseBytes`: 8 MiB, far above any JSON or error answer of the API. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_MAX_RESPONSE_BYTES = 8_388_608; // 8 MiB, a literal: a bundler drops it when unused
 
 /** A fetch function: the global one or any compatible replacement. Called unbound. */
 export type FetchLike = (input: Request) => Promise<Response>;
@@ -19,8 +18,8 @@ export type FetchLike = (input: Request) => Promise<Response>;
 /**
  * Options of a client (`createFaxPlus` or `new FaxPlus`). Every field is optional. On Node, `token`
  * and `clientId` default to the `FAXPLUS_TOKEN` and `FAXPLUS_CLIENT_ID` environment variables
- * (never in browsers). A client for the Fax.Plus API itself without a token (nor a refresh
- * token) is refused when it is made; for a proxy or a mock `baseUrl`, without a token no
+ * (never in browsers). A client for the Fax.Plus API itself without a token (nor a `refresh`)
+ * is refused when it is made; for a proxy or a mock `baseUrl`, without a token no
  * `Authorization` header is sent.
  */
 export interface FaxPlusOptions {
@@ -32,21 +31,12 @@ export interface FaxPlusOptions {
   token?: TokenSource | undefined;
   /** OAuth2 client ID, sent as the `x-fax-clientid` header. Default on Node: `FAXPLUS_CLIENT_ID`. */
   clientId?: string | undefined;
-  /** OAuth2 client secret, used only at the token endpoint (HTTP Basic) to refresh. */
-  clientSecret?: string | undefined;
   /**
-   * OAuth2 refresh token. With `clientId` and `clientSecret`, a 401 triggers one refresh
-   * (shared by concurrent requests), then the request is sent again once. After a refresh
-   * the new access token replaces `token`.
+   * The OAuth2 refresh, made by `oauthRefresh({ clientSecret, refreshToken, onTokens, tokenUrl })`
+   * (with `clientId`): a 401 triggers one refresh (shared by concurrent requests), then the request
+   * is sent again once. After a refresh the new access token replaces `token`.
    */
-  refreshToken?: string | undefined;
-  /**
-   * Receives the tokens of each refresh: persist them (the refresh token may be rotated).
-   * Awaited before the requests waiting on the refresh go on; if it throws, they fail with it.
-   */
-  onTokens?: ((tokens: OAuthTokens) => void | Promise<void>) | undefined;
-  /** OAuth2 token endpoint. Default `https://accounts.fax.plus/token`. */
-  tokenUrl?: string | undefined;
+  refresh?: TokenRefresh | undefined;
   /**
    * API root. Default `https://restapi.fax.plus/v3`. Must be https, except for loopback hosts
    * or with `allowInsecureHttp`; a same-origin path such as `/api/faxplus` is accepted too
@@ -72,6 +62,16 @@ export interface FaxPlusOptions {
    * far above any answer of the API.
    */
   maxResponseBytes?: number | undefined;
+}
+
+/** The `refresh` option: made by `oauthRefresh()`, to be passed as is. */
+export interface TokenRefresh {
+  readonly kind: "oauth2-refresh";
+}
+
+/** What a {@link TokenRefresh} holds: started once per client, with its settings and `clientId`. */
+export interface StartableRefresh extends TokenRefresh {
+  readonly start: (settings: Settings, clientId: string | undefined) => Renewer;
 }
 
 /** Per-call overrides, the last argument of every operation and helper. */
@@ -109,10 +109,7 @@ export interface CallOptions {
 const OPTION_NAMES = new Set([
   "token",
   "clientId",
-  "clientSecret",
-  "refreshToken",
-  "onTokens",
-  "tokenUrl",
+  "refresh",
   "baseUrl",
   "allowInsecureHttp",
   "userId",
@@ -139,26 +136,9 @@ export function normaliseOptions(input: FaxPlusOptions | undefined): Settings {
   const clientId = options["clientId"] ?? readEnv("FAXPLUS_CLIENT_ID");
   if (clientId !== undefined) checkHeaderValue("header x-fax-clientid", clientId);
 
-  const refreshToken = options["refreshToken"];
-  let refresh: AuthSettings["refresh"];
-  if (refreshToken !== undefined) {
-    checkHeaderValue("refreshToken", refreshToken);
-    if (clientId === undefined) throw new ValidationError("clientId", "is required to refresh");
-    const clientSecret = options["clientSecret"];
-    checkHeaderValue("clientSecret", clientSecret);
-    refresh = {
-      clientSecret,
-      refreshToken,
-      tokenUrl: checkBaseUrl(
-        "tokenUrl",
-        options["tokenUrl"] ?? DEFAULT_TOKEN_URL,
-        allowInsecureHttp,
-      ),
-      onTokens: optional(options, "onTokens", "function") as
-        ((tokens: OAuthTokens) => void | Promise<void>) | undefined,
-    };
-  } else if (options["tokenUrl"] !== undefined) {
-    checkBaseUrl("tokenUrl", options["tokenUrl"], allowInsecureHttp);
+  const refresh = options["refresh"] as StartableRefresh | undefined;
+  if (refresh !== undefined && typeof refresh?.start !== "function") {
+    throw new ValidationError("refresh", "must be made by oauthRefresh()");
   }
 
   const userId = optional(options, "userId", "string") ?? "self";
@@ -182,8 +162,9 @@ export function normaliseOptions(input: FaxPlusOptions | undefined): Settings {
     maxResponseBytes: checkMaxResponseBytes(
       options["maxResponseBytes"] ?? DEFAULT_MAX_RESPONSE_BYTES,
     ),
-    auth: { token: token as TokenSource | undefined, clientId, refresh },
+    auth: { token: token as TokenSource | undefined, clientId, renewer: undefined },
   };
+  if (refresh) settings.auth.renewer = refresh.start(settings, clientId);
   // The real API answers every call without credentials with 401: say so now, not at the first
   // call. A proxy (a same-origin path, another host), a mock or a test server may need none.
   if (token === undefined && refresh === undefined && isTheApi(baseUrl)) {

@@ -76,8 +76,8 @@ export function readingOf(response: Response, limit: number, target: RequestTarg
   return { bytes, text: async () => decoder.decode(await bytes()), handOn: () => response };
 }
 
-const decoder = new TextDecoder();
-const EMPTY = new Uint8Array(0);
+const decoder = /* @__PURE__ */ new TextDecoder();
+const EMPTY = /* @__PURE__ */ new Uint8Array(0);
 
 /**
  * Reads a body whole, counting its bytes as they arrive from the body stream (after fetch
@@ -160,7 +160,7 @@ export async function execute<T>(
     if (response.status === 401 && auth.canRenew && !renewed) {
       renewed = true;
       attempt.discard();
-      await renewWithin(auth, attempt.token, call, request.signal);
+      await auth.renew(attempt.token, call.timeout, [request.signal, call.signal]);
       note?.(number, { event: "retry", reason: "token refreshed", delayMs: 0 });
       continue;
     }
@@ -393,26 +393,6 @@ export function withUrl(response: Response, url: string): Response {
   return response;
 }
 
-/**
- * Gets a new token after a 401, within the call's `timeout` and `signal`: a refresh that does not
- * answer in time is a TimeoutError naming the token endpoint (the request was not sent again).
- */
-function renewWithin(
-  auth: Credentials,
-  used: string | undefined,
-  call: CallOptions,
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(auth.renewTimeout(call.timeout)), call.timeout);
-  });
-  const renewed = auth.renew(used, call.timeout);
-  return untilAborted(Promise.race([renewed, expired]), signal, call.signal).finally(() =>
-    clearTimeout(timer),
-  );
-}
-
 /** A body that failed mid-read is a ConnectionError; aborts, timeouts and JSON errors stay as is. */
 function readError(error: unknown, request: Outgoing): unknown {
   if (error instanceof FaxPlusError || error instanceof SyntaxError) return error;
@@ -445,7 +425,10 @@ function connectionError(
 }
 
 /** Resolves with `promise`, or rejects with the reason of the first of `signals` to abort. */
-function untilAborted<T>(promise: Promise<T>, ...signals: (AbortSignal | undefined)[]): Promise<T> {
+export function untilAborted<T>(
+  promise: Promise<T>,
+  ...signals: (AbortSignal | undefined)[]
+): Promise<T> {
   const active = signals.filter((s): s is AbortSignal => s !== undefined);
   const aborted = active.find((s) => s.aborted);
   if (aborted) return Promise.reject(aborted.reason);

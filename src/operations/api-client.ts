@@ -168,7 +168,7 @@ function copyOf(answer: ReadAnswer): Response {
     headers: answer.headers,
   }));
 }
-const decoder = new TextDecoder();
+const decoder = /* @__PURE__ */ new TextDecoder();
 
 /** A content type that is not text (JSON, HTML, XML, text/*): a document, read as a stream. */
 function isDocument(response: Response): boolean {

@@ -18,7 +18,7 @@ import { checkSendKey, keyTag } from "./send-key.js";
  */
 export const DEFAULT_VISIBILITY_MS = 60_000;
 /** How far the API's clock may be off the caller's, by default (ms): widens the records' window. */
-export const DEFAULT_CLOCK_SKEW_MS = 5 * 60_000;
+export const DEFAULT_CLOCK_SKEW_MS = 300_000; // 5 minutes, a literal: a bundler drops it when unused
 /** Sent records read at most per observation; more leaves the answer `unknown`. */
 const MAX_RECORDS = 20_000;
 const PAGE_SIZE = 50;

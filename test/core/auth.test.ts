@@ -7,6 +7,9 @@ import {
   unwrap,
   type FaxPlusOptions,
   type OAuthTokens,
+  type OAuthRefreshOptions,
+  type TokenRefresh,
+  oauthRefresh,
 } from "../../src/index.js";
 import {
   failure,
@@ -46,14 +49,20 @@ async function oauthServer(valid: string, onToken?: (r: SeenRequest) => void): P
   });
 }
 
-function oauthClient(options: FaxPlusOptions = {}) {
+function oauthClient(
+  options: FaxPlusOptions = {},
+  refreshOptions: Partial<OAuthRefreshOptions> = {},
+) {
   return new FaxPlus({
     baseUrl: server!.baseUrl,
-    tokenUrl: `${server!.origin}/token`,
     token: "stale-access",
     clientId: "my-client",
-    clientSecret: "my-secret",
-    refreshToken: "my-refresh",
+    refresh: oauthRefresh({
+      tokenUrl: `${server!.origin}/token`,
+      clientSecret: "my-secret",
+      refreshToken: "my-refresh",
+      ...refreshOptions,
+    }),
     ...options,
   });
 }
@@ -101,7 +110,7 @@ describe("OAuth2 refresh", () => {
   it("two concurrent 401s cause exactly one refresh; both requests then succeed", async () => {
     server = await oauthServer("fresh-access");
     const seen: OAuthTokens[] = [];
-    const fax = oauthClient({ onTokens: (tokens) => void seen.push(tokens) });
+    const fax = oauthClient({}, { onTokens: (tokens) => void seen.push(tokens) });
 
     const [a, b] = await Promise.all([
       fax.api.GET(OUTBOX_FAX, { params }),
@@ -214,7 +223,12 @@ describe("OAuth2 refresh", () => {
   });
 
   it("refresh options are validated", () => {
-    expect(() => new FaxPlus({ refreshToken: "r", clientSecret: "s" })).toThrow(ValidationError);
-    expect(() => new FaxPlus({ refreshToken: "r", clientId: "c" })).toThrow(/clientSecret/);
+    const refresh = oauthRefresh({ refreshToken: "r", clientSecret: "s" });
+    expect(() => new FaxPlus({ refresh })).toThrow(ValidationError);
+    const noSecret = { refreshToken: "r" } as OAuthRefreshOptions;
+    expect(() => oauthRefresh(noSecret)).toThrow(/clientSecret/);
+    expect(() => new FaxPlus({ clientId: "c", refresh: {} as TokenRefresh })).toThrow(
+      /oauthRefresh/,
+    );
   });
 });

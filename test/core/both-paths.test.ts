@@ -13,6 +13,7 @@ import {
   unwrap,
   type FaxPlusOptions,
   type RequestOptions,
+  oauthRefresh,
 } from "../../src/index.js";
 import { failure, startServer, type TestServer } from "../support/server.js";
 
@@ -127,10 +128,12 @@ describe.each(PATHS)("through the $name", (path) => {
     });
     const fax = client({
       token: "stale",
-      tokenUrl: `${server.origin}/token`,
       clientId: "cid",
-      clientSecret: "secret",
-      refreshToken: "refresh",
+      refresh: oauthRefresh({
+        tokenUrl: `${server.origin}/token`,
+        clientSecret: "secret",
+        refreshToken: "refresh",
+      }),
     });
     expect(await path.get(fax)).toEqual({ id: "f1" });
     const api = server.requests.filter((r) => r.url !== "/token");

@@ -1,7 +1,7 @@
 // On Node, the token and the OAuth2 client ID come from FAXPLUS_TOKEN and FAXPLUS_CLIENT_ID when
 // no option gives them; never in a browser page (a bundler may define `process` there too).
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { FaxPlus, ValidationError, createFaxPlus, getUser } from "../../src/index.js";
+import { FaxPlus, ValidationError, createFaxPlus, getUser, oauthRefresh } from "../../src/index.js";
 import { startServer, type TestServer } from "../support/server.js";
 
 let server: TestServer;
@@ -94,7 +94,9 @@ describe("a client without credentials", () => {
 
   it("is accepted with a token from the environment, a token function or a refresh token", () => {
     expect(refusal({ token: async () => "t" })).toBeUndefined();
-    expect(refusal({ refreshToken: "r", clientId: "c", clientSecret: "s" })).toBeUndefined();
+    expect(
+      refusal({ clientId: "c", refresh: oauthRefresh({ refreshToken: "r", clientSecret: "s" }) }),
+    ).toBeUndefined();
     vi.stubEnv("FAXPLUS_TOKEN", "env-token");
     expect(refusal({})).toBeUndefined();
   });

@@ -9,6 +9,7 @@ import {
   type FaxPlusOptions,
   type OAuthTokens,
   type RequestOptions,
+  oauthRefresh,
 } from "../../src/index.js";
 
 declare const fax: FaxPlus;
@@ -20,11 +21,13 @@ describe("FaxPlusOptions", () => {
     new FaxPlus({ token: async () => "pat" });
     new FaxPlus({
       clientId: "c",
-      clientSecret: "s",
-      refreshToken: "r",
-      onTokens: (tokens) => {
-        expectTypeOf(tokens).toEqualTypeOf<OAuthTokens>();
-      },
+      refresh: oauthRefresh({
+        clientSecret: "s",
+        refreshToken: "r",
+        onTokens: (tokens) => {
+          expectTypeOf(tokens).toEqualTypeOf<OAuthTokens>();
+        },
+      }),
     });
   });
 

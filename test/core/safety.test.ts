@@ -1,6 +1,12 @@
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { FaxPlus, ValidationError, unwrap, type FaxPlusOptions } from "../../src/index.js";
+import {
+  FaxPlus,
+  ValidationError,
+  unwrap,
+  type FaxPlusOptions,
+  oauthRefresh,
+} from "../../src/index.js";
 import { closedPort, failure, reply, startServer, type TestServer } from "../support/server.js";
 
 const TOKEN = "sk-live-SECRET-4f9a";
@@ -208,7 +214,12 @@ describe("baseUrl", () => {
   });
 
   it("applies the same rule to tokenUrl", () => {
-    expect(() => new FaxPlus({ tokenUrl: "http://accounts.fax.plus/token" })).toThrow(
+    const refresh = oauthRefresh({
+      tokenUrl: "http://accounts.fax.plus/token",
+      clientSecret: "s",
+      refreshToken: "r",
+    });
+    expect(() => new FaxPlus({ clientId: "c", refresh })).toThrow(
       expect.objectContaining({ field: "tokenUrl" }),
     );
   });

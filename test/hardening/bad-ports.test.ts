@@ -7,7 +7,7 @@
 // with `mayHaveBeenProcessed: true` ("the fax may already be queued"); nothing had been sent.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FaxPlus, ValidationError } from "../../src/index.js";
+import { FaxPlus, ValidationError, oauthRefresh } from "../../src/index.js";
 import { failure, startServer, type TestServer } from "../support/server.js";
 import { runs } from "./generators.js";
 
@@ -60,7 +60,8 @@ describe("a port fetch refuses", () => {
   }, 60_000);
 
   it("is refused as tokenUrl, and over https", () => {
-    expect(() => new FaxPlus({ tokenUrl: "https://accounts.example:6000/token" })).toThrow(
+    const tokenUrl = "https://accounts.example:6000/token";
+    expect(() => oauthRefresh({ tokenUrl, clientSecret: "s", refreshToken: "r" })).toThrow(
       expect.objectContaining({ field: "tokenUrl", message: expect.stringContaining("6000") }),
     );
     expect(() => new FaxPlus({ baseUrl: "https://api.example:10080/v3" })).toThrow(

@@ -7,7 +7,7 @@ import { removeTrailingSlash } from "openapi-fetch";
 import { describe, expect, it } from "vitest";
 import * as rules from "../../generated/rules.js";
 import type { OperationRules } from "../../generated/rules.js";
-import { FaxPlus, ValidationError } from "../../src/index.js";
+import { FaxPlus, ValidationError, oauthRefresh } from "../../src/index.js";
 import { runs } from "./generators.js";
 
 const PAGE = "https://page.invalid";
@@ -36,9 +36,15 @@ const CONTROL = /[\u0000-\u0020\u007f]/;
 
 type Outcome = "accepted" | ValidationError | unknown;
 function clientWith(field: "baseUrl" | "tokenUrl", value: string): Outcome {
-  const refresh = { clientId: "c", clientSecret: "s", refreshToken: "r" };
   try {
-    new FaxPlus(field === "baseUrl" ? { baseUrl: value } : { ...refresh, tokenUrl: value });
+    new FaxPlus(
+      field === "baseUrl"
+        ? { baseUrl: value }
+        : {
+            clientId: "c",
+            refresh: oauthRefresh({ clientSecret: "s", refreshToken: "r", tokenUrl: value }),
+          },
+    );
     return "accepted";
   } catch (error) {
     return error;

@@ -4,7 +4,14 @@
 // included). Each property asserts that the call ended and how, never how fast.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiError, ConnectionError, FaxPlus, FaxPlusError, TimeoutError } from "../../src/index.js";
+import {
+  ApiError,
+  ConnectionError,
+  FaxPlus,
+  FaxPlusError,
+  TimeoutError,
+  oauthRefresh,
+} from "../../src/index.js";
 import type { BulkUpdateResult } from "../../src/index.js";
 import { failure, reply } from "../support/server.js";
 import { recorder, runs, type Recorder } from "./generators.js";
@@ -211,10 +218,12 @@ describe("redirects", () => {
         const fax = new FaxPlus({
           token: "expired",
           baseUrl: rec.server.baseUrl,
-          tokenUrl: `${rec.server.origin}/token`,
           clientId: "client",
-          clientSecret: "secret",
-          refreshToken: "refresh",
+          refresh: oauthRefresh({
+            tokenUrl: `${rec.server.origin}/token`,
+            clientSecret: "secret",
+            refreshToken: "refresh",
+          }),
           maxRetries: 0,
         });
         const error = await endOf(name, call(fax, {}));

@@ -6,7 +6,7 @@
 // Found by this test (issue 20): a refresh that never answered ignored the call's `timeout: 500`,
 // ended after the client's 60 s, and said the fax might already be queued.
 import { afterEach, describe, expect, it } from "vitest";
-import { FaxPlus, TimeoutError } from "../../src/index.js";
+import { FaxPlus, TimeoutError, oauthRefresh } from "../../src/index.js";
 import { failure, startServer, type TestServer } from "../support/server.js";
 
 let server: TestServer | undefined;
@@ -24,9 +24,7 @@ async function stuckRefresh(): Promise<{ fax: FaxPlus; tokenUrl: string }> {
   const fax = new FaxPlus({
     token: "expired",
     clientId: "cid",
-    clientSecret: "secret",
-    refreshToken: "refresh",
-    tokenUrl,
+    refresh: oauthRefresh({ clientSecret: "secret", refreshToken: "refresh", tokenUrl }),
     baseUrl: server.baseUrl,
   });
   return { fax, tokenUrl };
