@@ -108,47 +108,56 @@ const handOver: Reader<Response> = async (response, reading) => {
   // The answer itself, its body served from the bytes read: a new Response (and a second reading
   // of its body by openapi-fetch) would cost a third of the call.
   (response as ReadAnswer)[BYTES] = bytes;
-  return Object.setPrototypeOf(response, ReadAnswer.prototype) as Response;
+  return Object.setPrototypeOf(response, readAnswerPrototype()) as Response;
 };
 
 const BYTES = Symbol("bytes");
 const USED = Symbol("used");
 const COPY = Symbol("copy");
 
-/**
- * An answer whose body was read (bounded) within its attempt: its body methods serve those bytes.
- * Never constructed: `handOver` sets it as the prototype of the answer (so no private fields).
- */
-class ReadAnswer extends Response {
-  declare [BYTES]: Uint8Array;
-  declare [USED]: boolean | undefined;
-  declare [COPY]: Response | undefined;
+/** An answer whose body was read (bounded) within its attempt: its body methods serve those bytes. */
+interface ReadAnswer extends Response {
+  [BYTES]: Uint8Array;
+  [USED]?: boolean | undefined;
+  [COPY]?: Response | undefined;
+}
 
-  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
-    return copyOf(this).body;
-  }
-  override get bodyUsed(): boolean {
-    return this[USED] === true || (this[COPY]?.bodyUsed ?? false);
-  }
-  override async text(): Promise<string> {
-    return decoder.decode(use(this));
-  }
-  override async json(): Promise<unknown> {
-    return JSON.parse(decoder.decode(use(this)));
-  }
-  override async arrayBuffer(): Promise<ArrayBuffer> {
-    return use(this).slice().buffer as ArrayBuffer;
-  }
-  override async blob(): Promise<Blob> {
-    const type = this.headers.get("content-type") ?? "";
-    return new Blob([use(this) as BlobPart], { type });
-  }
-  override formData(): Promise<FormData> {
-    return copyOf(this).formData();
-  }
-  override clone(): Response {
-    return withUrl(copyOf(this).clone(), this.url);
-  }
+let answerPrototype: object | undefined;
+
+/**
+ * The prototype `handOver` gives an answer (never constructed, so no private fields). Made on
+ * first use: a class that extends `Response` at import would make Node load its fetch (undici,
+ * about 25 ms) in every app that imports the package, whether it uses `fax.api` or not.
+ */
+function readAnswerPrototype(): object {
+  return (answerPrototype ??= class extends Response {
+    override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
+      return copyOf(this as unknown as ReadAnswer).body;
+    }
+    override get bodyUsed(): boolean {
+      const answer = this as unknown as ReadAnswer;
+      return answer[USED] === true || (answer[COPY]?.bodyUsed ?? false);
+    }
+    override async text(): Promise<string> {
+      return decoder.decode(use(this as unknown as ReadAnswer));
+    }
+    override async json(): Promise<unknown> {
+      return JSON.parse(decoder.decode(use(this as unknown as ReadAnswer)));
+    }
+    override async arrayBuffer(): Promise<ArrayBuffer> {
+      return use(this as unknown as ReadAnswer).slice().buffer as ArrayBuffer;
+    }
+    override async blob(): Promise<Blob> {
+      const type = this.headers.get("content-type") ?? "";
+      return new Blob([use(this as unknown as ReadAnswer) as BlobPart], { type });
+    }
+    override formData(): Promise<FormData> {
+      return copyOf(this as unknown as ReadAnswer).formData();
+    }
+    override clone(): Response {
+      return withUrl(copyOf(this as unknown as ReadAnswer).clone(), this.url);
+    }
+  }.prototype);
 }
 
 function use(answer: ReadAnswer): Uint8Array {
