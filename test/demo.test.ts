@@ -3,7 +3,7 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startMockServer, type MockServer } from "../src/mock/index.js";
 import { batches, limits } from "./support/limits.js";
 
@@ -37,11 +37,12 @@ it("runs the demo workflow against the mock and exits 0", async () => {
 }, 60_000);
 
 describe("--live", () => {
+  // A mock of its own for each test: each counts the sends it caused, in any order.
   let mock: MockServer;
-  beforeAll(async () => {
+  beforeEach(async () => {
     mock = await startMockServer({ token: "live-token" });
   });
-  afterAll(() => mock.close());
+  afterEach(() => mock.close());
 
   const live = (...args: string[]) =>
     run(process.execPath, ["scripts/demo.js", "--live", ...args], {
@@ -78,6 +79,6 @@ describe("--live", () => {
       code: 2,
       stderr: expect.stringMatching(/needs FAXPLUS_TOKEN/),
     });
-    expect(sends()).toHaveLength(1); // still only the one from the previous test
+    expect(sends()).toHaveLength(0); // neither refusal sent anything
   });
 });
