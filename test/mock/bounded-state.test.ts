@@ -2,31 +2,22 @@
 // each have a limit (an option with a default), lists are paged as the API pages them, and
 // outbox jobs advance from a schedule. Over real HTTP, with an injected clock where time matters.
 import fc from "fast-check";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   defaultMaxRecordedRequests,
   defaultStateLimits,
   type Fax,
   type MockServer,
-  type MockServerOptions,
   MockState,
   seeds,
   startMockServer,
 } from "../../src/mock/index.js";
 import { formatTime } from "../../src/mock/state.js";
 import { FaxPlus } from "../../src/index.js";
+import { mockServers } from "../support/mock-servers.js";
 
 const SEED = 20261207;
-const servers: MockServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function start(options: MockServerOptions = {}): Promise<MockServer> {
-  const server = await startMockServer(options);
-  servers.push(server);
-  return server;
-}
+const start = mockServers();
 
 function api(server: MockServer, method: string, path: string, body?: FormData | object) {
   const json = body !== undefined && !(body instanceof FormData);

@@ -3,31 +3,17 @@
 // malformed requests of every kind, and the empty values and impossible dates the API refuses.
 // None of it may crash the mock or get a 5xx answer; only injected faults and the mock's own bugs
 // may. (test/mock/properties.test.ts tries the same with generated requests.)
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as rules from "../../generated/rules.js";
 import { ApiError, FaxPlus } from "../../src/index.js";
-import {
-  defaultBodyLimits,
-  MockServer,
-  type MockServerOptions,
-  seeds,
-  startMockServer,
-} from "../../src/mock/index.js";
+import { defaultBodyLimits, MockServer, seeds } from "../../src/mock/index.js";
 import { MAX_NESTING } from "../../src/mock/request-body.js";
 import { parseTime } from "../../src/mock/state.js";
 import { openRaw, rawRequest } from "./raw-http.js";
+import { mockServers } from "../support/mock-servers.js";
 
 const TOKEN = "hostile-token";
-const servers: MockServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function start(options: MockServerOptions = {}): Promise<MockServer> {
-  const server = await startMockServer({ token: TOKEN, ...options });
-  servers.push(server);
-  return server;
-}
+const start = mockServers({ token: TOKEN });
 
 const portOf = (server: MockServer) => Number(new URL(server.baseUrl).port);
 const auth = { authorization: `Bearer ${TOKEN}` };

@@ -3,33 +3,20 @@
 // the server keeps answering unrelated requests; what the spec's rules refuse is refused with the
 // validator's own message; valid sends are stored as sent and delivered at their send time.
 import fc from "fast-check";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as rules from "../../generated/rules.js";
 import { ValidationError } from "../../src/core/errors.js";
 import { check, MAX_DEPTH, type SchemaRules } from "../../src/core/validate.js";
-import {
-  type MockServer,
-  type MockServerOptions,
-  seeds,
-  startMockServer,
-} from "../../src/mock/index.js";
+import { type MockServer, seeds } from "../../src/mock/index.js";
 import { MAX_NESTING } from "../../src/mock/request-body.js";
 import { rawRequest } from "./raw-http.js";
+import { mockServers } from "../support/mock-servers.js";
 
 const SEED = 20261121;
 const TOKEN = "property-token";
 const TIMEOUT = 180_000;
 
-const servers: MockServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function start(options: MockServerOptions = {}): Promise<MockServer> {
-  const server = await startMockServer({ token: TOKEN, ...options });
-  servers.push(server);
-  return server;
-}
+const start = mockServers({ token: TOKEN });
 
 const portOf = (server: MockServer) => Number(new URL(server.baseUrl).port);
 

@@ -1,26 +1,13 @@
 // The mock's own behaviour, called directly (no Prism): state, auth, the documented semantics,
 // delivery over time, fault injection, recording, CORS and downloads.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as rules from "../../generated/rules.js";
 import { limits } from "../support/limits.js";
-import {
-  type MockServer,
-  type MockServerOptions,
-  seeds,
-  startMockServer,
-} from "../../src/mock/index.js";
+import { type MockServer, seeds, startMockServer } from "../../src/mock/index.js";
 import { Router } from "../../src/mock/routes.js";
+import { mockServers } from "../support/mock-servers.js";
 
-const servers: MockServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function start(options: MockServerOptions = {}): Promise<MockServer> {
-  const server = await startMockServer(options);
-  servers.push(server);
-  return server;
-}
+const start = mockServers();
 
 interface CallInit {
   json?: unknown;
