@@ -1,16 +1,18 @@
 // The transport: every request of a client goes through `execute`, in one shape (Outgoing). In order:
-//  1. guards: no credentials to a URL the policy refuses (url.ts);
-//  2. each attempt: its deadline is armed (deadline.ts), the credentials are set (auth.ts; a token
+//  1. each attempt: its deadline is armed (deadline.ts), the credentials are set (auth.ts; a token
 //     function counts against the deadline and the caller's signal), then fetch, without following
 //     redirects, with the same body bytes on every attempt (a FormData is re-serialised, so its
 //     files stream again);
-//  3. a 401 gets one token refresh and re-send; a failure the policy retries (retry.ts) waits, then
-//     goes back to 2;
-//  4. the final answer is read by the caller's `read` within the attempt: the deadline and the
-//     caller's abort still end a body that stalls. A body handed on unread (`handOn`) keeps them
+//  2. a 401 gets one token refresh and re-send; a failure the policy retries (retry.ts) waits, then
+//     goes back to 1;
+//  3. the final answer is read by the caller's `read` within the attempt: the deadline and the
+//     caller's abort still end a body that stalls. A body handed on unread (relay.ts) keeps them
 //     until it ends.
-// The standalone operations build an Outgoing directly (operations/operation.ts); openapi-fetch's
-// Request is turned into one at the edge of `fax.api` (operations/api-client.ts).
+// Who builds an Outgoing guarantees that its URL may get the credentials: the standalone
+// operations build it from the checked `baseUrl` (operations/operation.ts); openapi-fetch's
+// Request, whose URL a caller may set, is checked by the URL policy (url.ts) and turned into one at
+// the edge of `fax.api` (operations/api-client.ts); the OAuth2 refresh sends to its checked
+// `tokenUrl` (oauth.ts).
 
 import type { Credentials } from "./auth.js";
 import { arm, disarm, type Deadline } from "./deadline.js";
@@ -26,7 +28,6 @@ import {
 import { eventLogger, redact, type LogFields } from "./log.js";
 import type { CallOptions, Settings } from "./options.js";
 import { NOT_SENT_CODES, backoff, isIdempotent, isRetryableError, retryDelay } from "./retry.js";
-import { checkRequestUrl } from "./url.js";
 
 /** A request body: sent as is on every attempt (a FormData is re-serialised, so files stream). */
 export type OutgoingBody = string | FormData | Uint8Array | null;
@@ -51,7 +52,10 @@ export interface Transport {
 /** Reads the final answer of a request while its deadline and the caller's abort still apply. */
 export type Reader<T> = (response: Response, reading: Reading) => Promise<T>;
 
-/** How a {@link Reader} reads the answer: whole and bounded, or handed on as a stream. */
+/**
+ * How a {@link Reader} reads the answer whole, bounded. (A reader that hands the body on unread, a
+ * download stream, uses relay.ts's `handOn`: only apps that stream bundle it.)
+ */
 export interface Reading {
   /**
    * The whole body, at most the client's `maxResponseBytes` counted as it arrives (after
@@ -60,11 +64,6 @@ export interface Reading {
   bytes(): Promise<Uint8Array>;
   /** {@link bytes} as UTF-8 text (a BOM dropped, as `Response.text()` does). */
   text(): Promise<string>;
-  /**
-   * The answer with its body unread, for a reader that hands the body on (a download stream): the
-   * deadline and the caller's abort keep covering that body until it ends, fails or is cancelled.
-   */
-  handOn(): Response;
 }
 
 /**
@@ -73,7 +72,7 @@ export interface Reading {
  */
 export function readingOf(response: Response, limit: number, target: RequestTarget): Reading {
   const bytes = () => readBounded(response, limit, target);
-  return { bytes, text: async () => decoder.decode(await bytes()), handOn: () => response };
+  return { bytes, text: async () => decoder.decode(await bytes()) };
 }
 
 const decoder = /* @__PURE__ */ new TextDecoder();
@@ -123,8 +122,8 @@ export async function readBounded(
 }
 
 /**
- * Sends `request` with `call`'s retries, timeout and signal: guards, then attempts until one
- * answers or the retry policy gives up; the answer is read by `read` within the last attempt.
+ * Sends `request` with `call`'s retries, timeout and signal: attempts until one answers or the
+ * retry policy gives up; the answer is read by `read` within the last attempt.
  */
 export async function execute<T>(
   transport: Transport,
@@ -133,7 +132,6 @@ export async function execute<T>(
   read: Reader<T>,
 ): Promise<T> {
   const { settings, auth } = transport;
-  checkRequestUrl(request.url, settings.baseUrl, settings.allowInsecureHttp);
   // A form is re-serialised per attempt with a new boundary: fetch must set the header.
   if (request.body instanceof FormData) request.headers.delete("content-type");
   const note = settings.logger && eventLogger(settings.logger, request);
@@ -183,7 +181,7 @@ export async function execute<T>(
  * the deadline the registry expires and the listener the signals call), so that an attempt
  * allocates no closures until its answer is read.
  */
-class Attempt implements Deadline, Reading {
+export class Attempt implements Deadline, Reading {
   at = 0;
   /** Whether the request may have left: a timeout before that (the token) is safe to repeat. */
   sending = false;
@@ -285,55 +283,15 @@ class Attempt implements Deadline, Reading {
     return decoder.decode(await this.bytes());
   }
 
-  handOn(): Response {
-    const response = this.response as Response;
-    const body = response.body;
-    if (body === null || this.handedOn) return response;
+  /**
+   * Keeps the attempt going after its reader returns, until `stop` or the handed-on body ends it
+   * (relay.ts). False when the body was already handed on.
+   */
+  keep(stop: (reason: unknown) => void): boolean {
+    if (this.handedOn) return false;
     this.handedOn = true;
-    const reader = body.getReader();
-    const relay = new Relay(this, reader);
-    this.stopRead = (reason) => relay.stop(reason);
-    return withUrl(
-      new Response(new ReadableStream(relay, { highWaterMark: 0 }), response),
-      response.url || this.request.url,
-    );
-  }
-}
-
-/** A body handed on: passes the answer's chunks through and ends the attempt with them. */
-class Relay implements UnderlyingDefaultSource<Uint8Array> {
-  controller: ReadableStreamDefaultController<Uint8Array> | undefined;
-
-  constructor(
-    readonly attempt: Attempt,
-    readonly reader: ReadableStreamDefaultReader<Uint8Array>,
-  ) {}
-
-  start(controller: ReadableStreamDefaultController<Uint8Array>): void {
-    this.controller = controller;
-  }
-
-  async pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
-    try {
-      const { done, value } = await this.reader.read();
-      if (!done) return controller.enqueue(value);
-      this.attempt.finish();
-      controller.close();
-    } catch (error) {
-      this.attempt.finish();
-      controller.error(readError(error, this.attempt.request));
-    }
-  }
-
-  cancel(reason: unknown): Promise<void> {
-    this.attempt.finish();
-    return this.reader.cancel(reason);
-  }
-
-  stop(reason: unknown): void {
-    this.attempt.finish();
-    this.controller?.error(reason);
-    this.reader.cancel(reason).catch(() => {});
+    this.stopRead = stop;
+    return true;
   }
 }
 
@@ -387,14 +345,8 @@ async function attemptOnce(
   }
 }
 
-/** `response` with `url` set (a Response made by hand has ""): the URL the answer came from. */
-export function withUrl(response: Response, url: string): Response {
-  Object.defineProperty(response, "url", { value: url });
-  return response;
-}
-
 /** A body that failed mid-read is a ConnectionError; aborts, timeouts and JSON errors stay as is. */
-function readError(error: unknown, request: Outgoing): unknown {
+export function readError(error: unknown, request: Outgoing): unknown {
   if (error instanceof FaxPlusError || error instanceof SyntaxError) return error;
   if (request.signal?.aborted && error === request.signal.reason) return error;
   if (error instanceof DOMException && error.name === "AbortError") return error;

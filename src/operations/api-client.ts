@@ -13,10 +13,11 @@ import {
   type RequestOptions,
 } from "../core/options.js";
 import { encodePathParam, serializePath } from "../core/path.js";
+import { checkRequestUrl } from "../core/url.js";
+import { handOn, withUrl } from "../core/relay.js";
 import {
   execute,
   readingOf,
-  withUrl,
   type Outgoing,
   type Reader,
   type Transport,
@@ -93,7 +94,8 @@ export function fetchWith(
 
 /** The fetch of openapi-fetch: its Request, read once into an Outgoing, through the transport. */
 function fetchFor(transport: Transport, call: CallOptions, body?: string | FormData): FetchLike {
-  return async (request) => execute(transport, call, await outgoing(request, body), handOver);
+  return async (request) =>
+    execute(transport, call, await outgoing(transport, request, body), handOver);
 }
 
 /**
@@ -103,7 +105,9 @@ function fetchFor(transport: Transport, call: CallOptions, body?: string | FormD
  * is handed on unread, its body under the call's deadline.
  */
 const handOver: Reader<Response> = async (response, reading) => {
-  if (response.body === null || (response.ok && isDocument(response))) return reading.handOn();
+  if (response.body === null || (response.ok && isDocument(response))) {
+    return handOn(response, reading);
+  }
   const bytes = await reading.bytes();
   // The answer itself, its body served from the bytes read: a new Response (and a second reading
   // of its body by openapi-fetch) would cost a third of the call.
@@ -185,8 +189,18 @@ function isDocument(response: Response): boolean {
   return type !== null && !/json|text\/|xml|html|javascript|urlencoded/i.test(type);
 }
 
-/** The transport's shape of openapi-fetch's Request: its body read once, to send on every attempt. */
-async function outgoing(request: Request, kept: string | FormData | undefined): Promise<Outgoing> {
+/**
+ * The transport's shape of openapi-fetch's Request, its body read once to send on every attempt;
+ * refused, before anything is sent, when its URL may not get the client's credentials (a
+ * per-request `baseUrl` of openapi-fetch). The operations build their URLs from the checked
+ * `baseUrl` and need no such guard.
+ */
+async function outgoing(
+  { settings }: Transport,
+  request: Request,
+  kept: string | FormData | undefined,
+): Promise<Outgoing> {
+  checkRequestUrl(request.url, settings.baseUrl, settings.allowInsecureHttp);
   checkFilled(request.url);
   let body: Outgoing["body"] = kept ?? null;
   // Decided by method, not `request.body`, which Firefox does not implement.
@@ -225,7 +239,7 @@ const throwOnError = (limit: number): Middleware => ({
     // A non-2xx answer throws its ApiError; a 2xx body that is not JSON (say the HTML page of a
     // misconfigured proxy) an UnexpectedResponseError, where openapi-fetch would throw a SyntaxError.
     const reading = readingOf(response, limit, { method, url: response.url || request.url });
-    const { data } = await readAnswer(response, { method, path: schemaPath }, "json", reading);
+    const { data } = await readAnswer(response, { method, path: schemaPath }, reading);
     return withUrl(
       new Response(data === undefined ? null : JSON.stringify(data), response),
       response.url,

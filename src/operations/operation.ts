@@ -21,7 +21,7 @@ import {
   apiPromise,
   readAnswer,
   type ApiPromise,
-  type ParseAs,
+  type SuccessReader,
   type WithResponse,
 } from "./response.js";
 
@@ -129,7 +129,8 @@ export function prepare(
 
 /**
  * Calls an operation: prepares and checks the request, sends it through the client's transport,
- * and returns the data with the response, or throws the error of its answer. Every failure is a
+ * and returns the data with the response (a 2xx body read by `success` when given), or throws the
+ * error of its answer. Every failure is a
  * FaxPlusError, except a caller's abort, which surfaces as the abort reason.
  */
 export async function callOperation<Data>(
@@ -137,7 +138,7 @@ export async function callOperation<Data>(
   rules: OperationRules,
   params: unknown,
   options?: RequestOptions,
-  parseAs?: ParseAs,
+  success?: SuccessReader,
   encode?: BodyEncoder,
 ): Promise<WithResponse<Data>> {
   const transport = transportOf(client);
@@ -155,10 +156,9 @@ export async function callOperation<Data>(
     body: body?.content ?? null,
     signal: undefined, // the caller's is `options.signal`, in `call`
   };
-  const as = parseAs ?? (rules.response === "binary" ? "blob" : "json");
   try {
     return await execute(transport, call, request, (response, reading) =>
-      readAnswer<Data>(response, rules, as, reading),
+      readAnswer<Data>(response, rules, reading, success),
     );
   } catch (error) {
     throw typed(error, rules, options);

@@ -1,6 +1,8 @@
 // What an operation gives back: its data, or a typed error; and, on request, the raw Response.
-// `readAnswer` is the one reader of answers, for the operations and for `fax.throwingApi`.
+// `readAnswer` is the one reader of answers, for the operations and for `fax.throwingApi`;
+// `streamAnswer` hands a download's body on unread.
 import { ApiError, UnexpectedResponseError } from "../core/errors.js";
+import { handOn } from "../core/relay.js";
 import type { Reading } from "../core/transport.js";
 import { parseJson } from "../core/validate.js";
 
@@ -32,9 +34,6 @@ export function apiPromise<T>(call: Promise<WithResponse<T>>): ApiPromise<T> {
   return data;
 }
 
-/** How a call reads a success body, when not the operation's default. */
-export type ParseAs = "json" | "blob" | "stream";
-
 /** What an answer is read for: the request (for errors) and, for an operation, its body kind. */
 export interface AnswerTarget {
   method: string;
@@ -44,16 +43,22 @@ export interface AnswerTarget {
 }
 
 /**
+ * Reads a 2xx answer that has a body, when not the operation's default reading: `streamAnswer`
+ * hands the body on as a stream (relay.ts), for the downloads.
+ */
+export type SuccessReader = (response: Response, reading: Reading) => WithResponse<unknown>;
+
+/**
  * Reads an answer: a non-2xx one throws the {@link ApiError} of its status; an empty body is
- * `undefined` data; a 2xx body is JSON (or an UnexpectedResponseError), a Blob or a stream. JSON
- * and error bodies are read through `reading`, bounded by the client's `maxResponseBytes`; within
- * the transport a stream is handed on under the call's deadline.
+ * `undefined` data; a 2xx body is read by `success` when given, else it is JSON (or an
+ * UnexpectedResponseError), or a Blob for a binary operation. JSON and error bodies are read
+ * through `reading`, bounded by the client's `maxResponseBytes`.
  */
 export async function readAnswer<Data>(
   response: Response,
   target: AnswerTarget,
-  parseAs: ParseAs,
   reading: Reading,
+  success?: SuccessReader,
 ): Promise<WithResponse<Data>> {
   const empty = hasNoBody(response);
   if (!response.ok) {
@@ -64,17 +69,23 @@ export async function readAnswer<Data>(
     response.body?.cancel().catch(() => {});
     return { data: undefined as Data, response };
   }
-  if (parseAs === "stream") {
-    const handed = reading.handOn();
-    return { data: handed.body as Data, response: handed };
-  }
-  if (parseAs === "blob") return { data: (await response.blob()) as Data, response };
+  if (success) return success(response, reading) as WithResponse<Data>;
+  if (target.response === "binary") return { data: (await response.blob()) as Data, response };
   const text = await reading.text();
   if (target.response !== undefined && target.response !== "json") {
     return { data: undefined as Data, response };
   }
   return { data: successJson(response, text, target) as Data, response };
 }
+
+/**
+ * A success body handed on unread, as a stream: within the transport, the call's deadline and
+ * abort keep covering it until it ends (relay.ts).
+ */
+export const streamAnswer: SuccessReader = (response, reading) => {
+  const handed = handOn(response, reading);
+  return { data: handed.body, response: handed };
+};
 
 /** Whether an answer says it has no body: 204, or `Content-Length: 0`. */
 export function hasNoBody(response: Response): boolean {

@@ -13,7 +13,12 @@ import {
 import type { RequestOptions } from "../core/options.js";
 import { checkQuery, readFields } from "../core/validate.js";
 import { callOperation } from "../operations/operation.js";
-import { apiPromise, type ApiPromise, type WithResponse } from "../operations/response.js";
+import {
+  apiPromise,
+  streamAnswer,
+  type ApiPromise,
+  type WithResponse,
+} from "../operations/response.js";
 
 /**
  * A document to upload. A `File` keeps its name. A `ReadableStream` is read into memory first
@@ -269,7 +274,7 @@ export function download(
           rules.getFile,
           params,
           request,
-          "stream",
+          streamAnswer,
         ),
         limit,
         `GET ${rules.getFile.path}`,
@@ -298,7 +303,7 @@ export function downloadStream(
           rules.getFile,
           params,
           request,
-          "stream",
+          streamAnswer,
         ),
       );
     })(),
@@ -321,7 +326,7 @@ export function downloadReport(
           rules.getFaxReport,
           { fax_id: faxId },
           request,
-          "stream",
+          streamAnswer,
         ),
         limit,
         `GET ${rules.getFaxReport.path}`,
@@ -342,7 +347,7 @@ export function downloadReportStream(
       rules.getFaxReport,
       { fax_id: faxId },
       options,
-      "stream",
+      streamAnswer,
     ).then(orEmptyStream),
   );
 }
