@@ -1,5 +1,6 @@
 // Where a request may go: the URL policy of `baseUrl` and `tokenUrl` (checked once, when the
-// client is created) and of every request (checked by the transport before it sends anything).
+// client is created) and of every request whose URL a caller can set (`fax.api`'s, checked at its
+// edge before anything is sent).
 import { ValidationError } from "./errors.js";
 
 /** Origin used to resolve a relative `baseUrl` the way a browser page would. */
