@@ -2,6 +2,7 @@
 // it receives outside an operation's answer). Do not edit. One constant per operation: a bundle
 // keeps only those of the operations an app uses, and only the checkers their rules need.
 import type { OperationRules } from "../src/core/rules.js";
+import { pattern } from "../src/core/patterns.js";
 import {
   array,
   binary,
@@ -37,10 +38,11 @@ const r8 = /* @__PURE__ */ object({
 });
 const r9 = /* @__PURE__ */ string({ enum: ["with_attachment", "no_attachment", "off"] });
 const r10 = /* @__PURE__ */ object();
-const r11 = /* @__PURE__ */ string({
-  pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}",
-  example: "2017-09-24 06:43:04",
-});
+const r11 = /* @__PURE__ */ string(
+  /* @__PURE__ */ pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}", {
+    example: "2017-09-24 06:43:04",
+  }),
+);
 const r12 = /* @__PURE__ */ object({
   properties: {
     id: r4,
@@ -266,16 +268,18 @@ export const listFaxes = {
   params: {
     "path.user_id": r0,
     "query.category": /* @__PURE__ */ string({ enum: ["inbox", "sent", "spam"] }),
-    "query.after": /* @__PURE__ */ dateTime({
-      format: "faxplus-datetime",
-      pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$",
-      example: "2024-01-01 00:00:00",
-    }),
-    "query.before": /* @__PURE__ */ dateTime({
-      format: "faxplus-datetime",
-      pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$",
-      example: "2024-12-31 23:59:59",
-    }),
+    "query.after": /* @__PURE__ */ dateTime(
+      /* @__PURE__ */ pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$", {
+        format: "faxplus-datetime",
+        example: "2024-01-01 00:00:00",
+      }),
+    ),
+    "query.before": /* @__PURE__ */ dateTime(
+      /* @__PURE__ */ pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$", {
+        format: "faxplus-datetime",
+        example: "2024-12-31 23:59:59",
+      }),
+    ),
     "query.limit": /* @__PURE__ */ integer({ minimum: 1 }),
     "query.offset": r6,
   },
@@ -321,18 +325,18 @@ export const sendFax = {
     "x-at-least-one-of": ["files", "from_fax"],
     additionalProperties: false,
     properties: {
-      from: /* @__PURE__ */ string({
-        pattern:
+      from: /* @__PURE__ */ string(
+        /* @__PURE__ */ pattern(
           "^([+][0-9]{8,}([*]{1,10}[0-9]+)?|no_number|NO_NUMBER)(,([+][0-9]{8,}([*]{1,10}[0-9]+)?|no_number|NO_NUMBER))*$",
-        example: "+41782222222,+41782222333,+41782222444",
-      }),
+          { example: "+41782222222,+41782222333,+41782222444" },
+        ),
+      ),
       to: /* @__PURE__ */ array({
         minItems: 1,
         maxItems: 4000,
-        items: /* @__PURE__ */ string({
-          pattern: "^[+][0-9]{8,}([*]{1,10}[0-9]+)?$",
-          example: "+14155550123",
-        }),
+        items: /* @__PURE__ */ string(
+          /* @__PURE__ */ pattern("^[+][0-9]{8,}([*]{1,10}[0-9]+)?$", { example: "+14155550123" }),
+        ),
       }),
       files: /* @__PURE__ */ array({ maxItems: 10, "x-max-total-bytes": 157286400, items: r4 }),
       from_fax: /* @__PURE__ */ object({
@@ -343,11 +347,12 @@ export const sendFax = {
       options: /* @__PURE__ */ object({
         properties: { enhancement: r2, retry: r8, partially_sent_retry: r2 },
       }),
-      send_time: /* @__PURE__ */ dateTime({
-        format: "faxplus-datetime",
-        pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} [+-][0-9]{4}$",
-        example: "2026-12-24 09:30:00 +0000",
-      }),
+      send_time: /* @__PURE__ */ dateTime(
+        /* @__PURE__ */ pattern(
+          "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} [+-][0-9]{4}$",
+          { format: "faxplus-datetime", example: "2026-12-24 09:30:00 +0000" },
+        ),
+      ),
       return_ids: r2,
       resolution: /* @__PURE__ */ string({ enum: ["fine", "superfine"] }),
       cover_page: /* @__PURE__ */ object({
@@ -437,12 +442,15 @@ export const updateUser = {
     properties: {
       name: r4,
       lastname: r4,
-      email: /* @__PURE__ */ string({
-        pattern:
+      email: /* @__PURE__ */ string(
+        /* @__PURE__ */ pattern(
           "^[a-zA-Z0-9_.+-]+@[a-zA-Z0-9-]([a-zA-Z0-9.-][a-zA-Z0-9.-]+|[a-zA-Z0-9-]*[^a-zA-Z0-9.\\n\\r\\u2028\\u2029-][a-zA-Z0-9.-]+)$",
-        example: "jane.doe@example.com",
-      }),
-      phone: /* @__PURE__ */ string({ pattern: "^[+]?[0-9]{8,}$", example: "+14155550123" }),
+          { example: "jane.doe@example.com" },
+        ),
+      ),
+      phone: /* @__PURE__ */ string(
+        /* @__PURE__ */ pattern("^[+]?[0-9]{8,}$", { example: "+14155550123" }),
+      ),
       profile_image: r4,
       account_data: /* @__PURE__ */ object({
         properties: {

@@ -35,6 +35,8 @@ const MARKERS = {
   "the class": ["cancelOutbox"],
   // Upper case: the refusal words (core/patterns.ts) say "no_number" wherever a pattern takes it.
   "sendFax's rules": ["NO_NUMBER"],
+  // Only rules with a pattern bring core/patterns.ts: a read of one record has none.
+  "the pattern words": ["is not written the way the API expects"],
 };
 
 /**
@@ -78,6 +80,7 @@ describe("bundles of the installed package", () => {
       "the send workflow",
       "the upload workflow",
       "sendFax's rules",
+      "the pattern words",
     ]);
   });
 

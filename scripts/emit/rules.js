@@ -1,6 +1,8 @@
 // generated/rules.ts: one exported constant per operation, in a form bundlers drop when unused.
 // Every rule is a call of its kind's function (src/core/validate.ts: `string({ maxLength: 100 })`),
-// so that a bundle keeps only the checkers its rules use. Rules used more than once (the same
+// so that a bundle keeps only the checkers its rules use; a pattern is the constraints of
+// src/core/patterns.ts (`string(pattern("^[0-9]+$", { example: "42" }))`), which bring its check
+// and its words, so that only a bundle with a patterned rule carries them. Rules used more than once (the same
 // component, or identical inline rules) are written once as a module constant and referenced.
 // The type every operation's constant satisfies is src/core/rules.ts (`OperationRules`).
 import { isObject, SpecError } from "../openapi.js";
@@ -26,6 +28,7 @@ export function emitRules(rules, received = {}) {
   const shared = new Map(); // canonical JSON -> constant name
   const declarations = [];
   const kinds = new Set();
+  let usesPattern = false;
   /** The rule as a call of its kind's function; shared rules by the name of their constant. */
   const call = (node, top = false) => {
     const key = JSON.stringify(node);
@@ -40,7 +43,7 @@ export function emitRules(rules, received = {}) {
     const kind = kindOf(node);
     kinds.add(kind);
     const fields = Object.entries(node)
-      .filter(([k]) => k !== "type")
+      .filter(([k]) => k !== "type" && k !== "pattern")
       .map(([k, v]) => {
         let value;
         if (k === "properties") {
@@ -52,8 +55,18 @@ export function emitRules(rules, received = {}) {
         else value = JSON.stringify(v);
         return `${JSON.stringify(k)}: ${value}`;
       });
+    let constraints = fields.length ? `{ ${fields.join(", ")} }` : "";
+    if (node.pattern !== undefined) {
+      // A pattern brings its check and its words (src/core/patterns.ts): only with a string.
+      if (kind !== "string" && kind !== "dateTime") {
+        throw new SpecError(`a pattern on a schema of type ${node.type} is not supported`);
+      }
+      usesPattern = true;
+      const source = JSON.stringify(node.pattern);
+      constraints = `/* @__PURE__ */ pattern(${constraints ? `${source}, ${constraints}` : source})`;
+    }
     // Pure: a bundler drops the rules of operations an app does not use.
-    return `/* @__PURE__ */ ${kind}(${fields.length ? `{ ${fields.join(", ")} }` : ""})`;
+    return `/* @__PURE__ */ ${kind}(${constraints})`;
   };
 
   const exports = Object.values(rules).map((rule) => {
@@ -74,7 +87,7 @@ export function emitRules(rules, received = {}) {
 // it receives outside an operation's answer). Do not edit. One constant per operation: a bundle
 // keeps only those of the operations an app uses, and only the checkers their rules need.
 import type { OperationRules } from "../src/core/rules.js";
-import { ${[...kinds].sort().join(", ")} } from "../src/core/validate.js";
+${usesPattern ? `import { pattern } from "../src/core/patterns.js";\n` : ""}import { ${[...kinds].sort().join(", ")} } from "../src/core/validate.js";
 
 export type { AcceptedFormat, OperationRules, RuleExtensions } from "../src/core/rules.js";
 

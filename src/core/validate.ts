@@ -1,13 +1,14 @@
 // Client-side validation from the spec's own rules. generated/rules.ts builds every rule with the
 // kind functions below (`string({ maxLength: 100 })`, `array({ items })`, ...): each rule carries
-// its checker, so a bundle keeps only the checkers of the rules it uses.
+// its checker, so a bundle keeps only the checkers of the rules it uses. A string with a pattern
+// carries the check of it too (`string(pattern("^[+][0-9]+$"))`, patterns.ts), so that only a
+// bundle with a patterned rule keeps the words that say what a pattern asks for.
 //
 // The input is read once into a plain JSON snapshot while it is checked, and the snapshot is what
 // gets sent: a getter, a `toJSON` or a prototype cannot make the request differ from what was
 // checked. A request the API would refuse is refused here, naming the field, its position and the
 // rule.
 import { ValidationError } from "./errors.js";
-import { describePattern } from "./patterns.js";
 
 /** Nesting deeper than this is refused: no payload of the API comes close. */
 export const MAX_DEPTH = 32;
@@ -31,13 +32,22 @@ export type Checker = (
   walk: Walk,
 ) => Json;
 
+/**
+ * Checks a string that passed its rule's other checks (patterns.ts: the rule's `pattern`), or
+ * throws a ValidationError naming `field`.
+ */
+export type Match = (rule: SchemaRules, value: string, field: string) => void;
+
 /** A rule of the spec (the subset of JSON Schema that the SDK validates) with its checker. */
 export interface SchemaRules {
   readonly check: Checker;
   readonly type?: string;
   readonly format?: string;
   readonly enum?: readonly unknown[];
+  /** The spec's pattern, as the spec writes it; `match` checks it (patterns.ts `pattern()`). */
   readonly pattern?: string;
+  /** On a string: its last check, after type and length (a pattern's, from patterns.ts). */
+  readonly match?: Match;
   readonly minLength?: number;
   readonly maxLength?: number;
   readonly minItems?: number;
@@ -54,8 +64,12 @@ export interface SchemaRules {
   readonly nullable?: boolean;
 }
 
-/** The constraints a kind function takes: a rule without its checker and type. */
-type Constraints = Omit<SchemaRules, "check" | "type">;
+/**
+ * The constraints a kind function takes: a rule without its checker and type. A `pattern` comes
+ * with the `match` that checks it (patterns.ts `pattern()`), never alone.
+ */
+export type Constraints = Omit<SchemaRules, "check" | "type" | "pattern"> &
+  ({ readonly pattern?: never } | { readonly pattern: string; readonly match: Match });
 type Rule<Type extends string, C> = C & { readonly type: Type; readonly check: Checker };
 
 /**
@@ -89,13 +103,14 @@ export function walk(
   return rule.check(rule, value, field, depth, state);
 }
 
-function fail(field: string, rule: string): never {
+/** Throws the ValidationError of `field` (`body` when it is the whole body) breaking `rule`. */
+export function fail(field: string, rule: string): never {
   throw new ValidationError(field || "body", rule);
 }
 
 // The kinds. Each returns its constraints with its checker and JSON Schema type.
 
-/** A string: length in code points, as JSON Schema counts them; pattern; enum. */
+/** A string: length in code points, as JSON Schema counts them; enum; its `match` (a pattern). */
 export function string<const C extends Constraints>(constraints?: C): Rule<"string", C> {
   return { ...(constraints as C), type: "string", check: checkString };
 }
@@ -148,7 +163,7 @@ export function json<const C extends Constraints>(constraints?: C): Rule<"json",
 function checkString(rule: SchemaRules, value: unknown, field: string): Json {
   if (typeof value !== "string") return fail(field, "must be a string");
   if (!isWellFormed(value)) fail(field, "must be well-formed Unicode (no lone surrogates)");
-  const { minLength: min, maxLength: max, pattern } = rule;
+  const { minLength: min, maxLength: max } = rule;
   // A string has at most `length` code points and at least half as many: most strings need no count.
   if (min !== undefined && value.length < 2 * min && codePoints(value, min) < min) {
     fail(
@@ -161,12 +176,7 @@ function checkString(rule: SchemaRules, value: unknown, field: string): Json {
   if (max !== undefined && value.length > max && codePoints(value, max + 1) > max) {
     fail(field, `must be at most ${characters(max)} (got ${codePoints(value)})`);
   }
-  if (pattern !== undefined && !regex(pattern).test(value)) {
-    fail(
-      field,
-      `${describePattern(pattern, (rule as { example?: unknown }).example)} (got ${quote(value)})`,
-    );
-  }
+  rule.match?.(rule, value, field);
   return value;
 }
 
@@ -420,18 +430,11 @@ export function parseJson(text: string): unknown {
   }
 }
 
-const compiled = new Map<string, RegExp>();
-function regex(pattern: string): RegExp {
-  let re = compiled.get(pattern);
-  if (!re) compiled.set(pattern, (re = new RegExp(pattern)));
-  return re;
-}
-
 function characters(count: number): string {
   return count === 1 ? "1 character" : `${count} characters`;
 }
 
 /** A value for an error message: JSON-quoted and cut at 80 characters. */
-function quote(value: string): string {
+export function quote(value: string): string {
   return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
 }

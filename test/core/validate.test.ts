@@ -10,6 +10,7 @@ import {
   string,
   type SchemaRules,
 } from "../../src/core/validate.js";
+import { pattern } from "../../src/core/patterns.js";
 
 describe("isCalendarTime", () => {
   it.each([
@@ -92,7 +93,7 @@ describe("refusals of a pattern, in words", () => {
 
   it("say what a fax number looks like, with an example the spec's pattern accepts", () => {
     const to = (rules.sendFax.body.properties.to.items as SchemaRules).pattern!;
-    const words = refusal(string({ pattern: to }), "555-0100");
+    const words = refusal(string(pattern(to)), "555-0100");
     expect(words).toMatch(/^must be a fax number: \+ then the country code and number/);
     const example = /e\.g\. (\S+?)[;,]/.exec(words)?.[1];
     expect(example).toBeDefined();
@@ -104,13 +105,13 @@ describe("refusals of a pattern, in words", () => {
   });
 
   it("follow a changed pattern: another minimum of digits, no extension", () => {
-    const words = refusal(string({ pattern: "^[+][0-9]{10,}$" }), "1");
+    const words = refusal(string(pattern("^[+][0-9]{10,}$")), "1");
     expect(words).toMatch(/at least 10 digits/);
     expect(words).not.toMatch(/extension/);
   });
 
   it("use the spec's own example when the pattern accepts it", () => {
-    const rule = { ...string({ pattern: "^[+][0-9]{8,}$" }), example: "+442079460018" };
+    const rule = string(pattern("^[+][0-9]{8,}$", { example: "+442079460018" }));
     expect(refusal(rule, "1")).toContain("e.g. +442079460018");
   });
 

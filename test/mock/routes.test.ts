@@ -3,6 +3,7 @@
 // in-process here from the generated rules plus two operations a vendor page might add; the
 // same through a real regeneration is in test/operations/new-operation.test.ts.
 import { describe, expect, it } from "vitest";
+import { pattern } from "../../src/core/patterns.js";
 import { integer, object, string } from "../../src/core/validate.js";
 import type { OperationRules } from "../../generated/rules.js";
 import { createRoutes, HttpError, operations, type Reply, Router } from "../../src/mock/routes.js";
@@ -16,7 +17,7 @@ const getContact: OperationRules = {
   response: "json",
   params: {
     "path.user_id": string({ required: true }),
-    "path.contact_id": string({ required: true, pattern: "^c[0-9]+$" }),
+    "path.contact_id": string(pattern("^c[0-9]+$", { required: true })),
     "query.limit": integer({ minimum: 1 }),
   },
 };
