@@ -30,7 +30,6 @@ const r5 = /* @__PURE__ */ string({ enum: ["tiff", "pdf"] });
 const r6 = /* @__PURE__ */ integer({ minimum: 0 });
 const r7 = /* @__PURE__ */ array({ items: r4 });
 const r8 = /* @__PURE__ */ object({
-  additionalProperties: false,
   properties: {
     count: /* @__PURE__ */ integer({ minimum: 0, maximum: 3 }),
     delay: /* @__PURE__ */ integer({ minimum: 0, maximum: 180 }),
@@ -99,43 +98,32 @@ const r14 = /* @__PURE__ */ object({
 
 /** `PUT /accounts/{user_id}/faxes` */
 export const bulkUpdateFaxes = {
-  id: "bulkUpdateFaxes",
   method: "PUT",
   path: "/accounts/{user_id}/faxes",
-  bodyType: "json",
-  response: "json",
   params: { "path.user_id": r0 },
   body: /* @__PURE__ */ object({
     required: ["ids"],
     "x-at-least-one-of": ["is_read", "comment"],
-    additionalProperties: false,
     properties: { ids: r1, is_read: r2, comment: r3 },
   }),
 } as const satisfies OperationRules;
 
 /** `PUT /accounts/{user_id}/outbox` */
 export const bulkUpdateOutboxFaxes = {
-  id: "bulkUpdateOutboxFaxes",
   method: "PUT",
   path: "/accounts/{user_id}/outbox",
-  bodyType: "json",
-  response: "json",
   params: { "path.user_id": r0 },
   body: /* @__PURE__ */ object({
     required: ["ids", "comment"],
-    additionalProperties: false,
     properties: { ids: r1, comment: r3 },
   }),
 } as const satisfies OperationRules;
 
 /** `POST /hooks` */
 export const createWebhook = {
-  id: "createWebhook",
   method: "POST",
   path: "/hooks",
-  bodyType: "json",
   bodyRequired: true,
-  response: "json",
   params: {},
   body: /* @__PURE__ */ object({
     required: ["target", "event"],
@@ -148,7 +136,6 @@ export const createWebhook = {
 
 /** `DELETE /accounts/{user_id}/faxes/{fax_id}` */
 export const deleteFax = {
-  id: "deleteFax",
   method: "DELETE",
   path: "/accounts/{user_id}/faxes/{fax_id}",
   response: "empty",
@@ -157,7 +144,6 @@ export const deleteFax = {
 
 /** `DELETE /accounts/{user_id}/outbox/{outbox_fax_id}` */
 export const deleteOutboxFax = {
-  id: "deleteOutboxFax",
   method: "DELETE",
   path: "/accounts/{user_id}/outbox/{outbox_fax_id}",
   response: "empty",
@@ -166,7 +152,6 @@ export const deleteOutboxFax = {
 
 /** `DELETE /hooks/{hook_id}` */
 export const deleteWebhook = {
-  id: "deleteWebhook",
   method: "DELETE",
   path: "/hooks/{hook_id}",
   response: "empty",
@@ -175,25 +160,20 @@ export const deleteWebhook = {
 
 /** `GET /accounts` */
 export const getAccounts = {
-  id: "getAccounts",
   method: "GET",
   path: "/accounts",
-  response: "json",
   params: {},
 } as const satisfies OperationRules;
 
 /** `GET /accounts/{user_id}/faxes/{fax_id}` */
 export const getFax = {
-  id: "getFax",
   method: "GET",
   path: "/accounts/{user_id}/faxes/{fax_id}",
-  response: "json",
   params: { "path.user_id": r0, "path.fax_id": r0 },
 } as const satisfies OperationRules;
 
 /** `GET /accounts/{user_id}/report/{fax_id}` */
 export const getFaxReport = {
-  id: "getFaxReport",
   method: "GET",
   path: "/accounts/{user_id}/report/{fax_id}",
   response: "binary",
@@ -202,7 +182,6 @@ export const getFaxReport = {
 
 /** `GET /accounts/{user_id}/files/{fax_id}` */
 export const getFile = {
-  id: "getFile",
   method: "GET",
   path: "/accounts/{user_id}/files/{fax_id}",
   response: "binary",
@@ -211,46 +190,36 @@ export const getFile = {
 
 /** `GET /accounts/self/member-details/{member_user_id}` */
 export const getMemberDetails = {
-  id: "getMemberDetails",
   method: "GET",
   path: "/accounts/self/member-details/{member_user_id}",
-  response: "json",
   params: { "path.member_user_id": r0 },
 } as const satisfies OperationRules;
 
 /** `GET /accounts/{user_id}/numbers/{number}` */
 export const getNumber = {
-  id: "getNumber",
   method: "GET",
   path: "/accounts/{user_id}/numbers/{number}",
-  response: "json",
   params: { "path.user_id": r0, "path.number": r0 },
 } as const satisfies OperationRules;
 
 /** `GET /accounts/{user_id}/outbox/{outbox_fax_id}` */
 export const getOutboxFax = {
-  id: "getOutboxFax",
   method: "GET",
   path: "/accounts/{user_id}/outbox/{outbox_fax_id}",
-  response: "json",
   params: { "path.user_id": r0, "path.outbox_fax_id": r0 },
 } as const satisfies OperationRules;
 
 /** `GET /accounts/{user_id}` */
 export const getUser = {
-  id: "getUser",
   method: "GET",
   path: "/accounts/{user_id}",
-  response: "json",
   params: { "path.user_id": r0 },
 } as const satisfies OperationRules;
 
 /** `GET /hooks` */
 export const getWebhooks = {
-  id: "getWebhooks",
   method: "GET",
   path: "/hooks",
-  response: "json",
   params: {
     "query.event": /* @__PURE__ */ string({
       enum: ["fax_received", "fax_sent", "fax_page_received"],
@@ -261,22 +230,18 @@ export const getWebhooks = {
 
 /** `GET /accounts/{user_id}/faxes` */
 export const listFaxes = {
-  id: "listFaxes",
   method: "GET",
   path: "/accounts/{user_id}/faxes",
-  response: "json",
   params: {
     "path.user_id": r0,
     "query.category": /* @__PURE__ */ string({ enum: ["inbox", "sent", "spam"] }),
     "query.after": /* @__PURE__ */ dateTime(
       /* @__PURE__ */ pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$", {
-        format: "faxplus-datetime",
         example: "2024-01-01 00:00:00",
       }),
     ),
     "query.before": /* @__PURE__ */ dateTime(
       /* @__PURE__ */ pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$", {
-        format: "faxplus-datetime",
         example: "2024-12-31 23:59:59",
       }),
     ),
@@ -287,25 +252,20 @@ export const listFaxes = {
 
 /** `GET /accounts/{user_id}/numbers` */
 export const listNumbers = {
-  id: "listNumbers",
   method: "GET",
   path: "/accounts/{user_id}/numbers",
-  response: "json",
   params: { "path.user_id": r0 },
 } as const satisfies OperationRules;
 
 /** `GET /accounts/{user_id}/outbox` */
 export const listOutboxFaxes = {
-  id: "listOutboxFaxes",
   method: "GET",
   path: "/accounts/{user_id}/outbox",
-  response: "json",
   params: { "path.user_id": r0 },
 } as const satisfies OperationRules;
 
 /** `DELETE /accounts/{user_id}/numbers/{number}` */
 export const revokeNumber = {
-  id: "revokeNumber",
   method: "DELETE",
   path: "/accounts/{user_id}/numbers/{number}",
   response: "empty",
@@ -314,16 +274,12 @@ export const revokeNumber = {
 
 /** `POST /accounts/{user_id}/outbox` */
 export const sendFax = {
-  id: "sendFax",
   method: "POST",
   path: "/accounts/{user_id}/outbox",
-  bodyType: "json",
-  response: "json",
   params: { "path.user_id": r0 },
   body: /* @__PURE__ */ object({
     required: ["to", "from"],
     "x-at-least-one-of": ["files", "from_fax"],
-    additionalProperties: false,
     properties: {
       from: /* @__PURE__ */ string(
         /* @__PURE__ */ pattern(
@@ -350,7 +306,7 @@ export const sendFax = {
       send_time: /* @__PURE__ */ dateTime(
         /* @__PURE__ */ pattern(
           "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} [+-][0-9]{4}$",
-          { format: "faxplus-datetime", example: "2026-12-24 09:30:00 +0000" },
+          { example: "2026-12-24 09:30:00 +0000" },
         ),
       ),
       return_ids: r2,
@@ -376,26 +332,21 @@ export const sendFax = {
 
 /** `PUT /accounts/{user_id}/faxes/{fax_id}` */
 export const updateFax = {
-  id: "updateFax",
   method: "PUT",
   path: "/accounts/{user_id}/faxes/{fax_id}",
-  bodyType: "json",
   bodyRequired: true,
   response: "empty",
   params: { "path.user_id": r0, "path.fax_id": r0 },
   body: /* @__PURE__ */ object({
     required: ["comment", "is_read"],
-    additionalProperties: false,
     properties: { comment: r4, is_read: r2 },
   }),
 } as const satisfies OperationRules;
 
 /** `PUT /accounts/self/member-details/{member_user_id}` */
 export const updateMemberDetails = {
-  id: "updateMemberDetails",
   method: "PUT",
   path: "/accounts/self/member-details/{member_user_id}",
-  bodyType: "json",
   bodyRequired: true,
   response: "empty",
   params: { "path.member_user_id": r0 },
@@ -404,41 +355,30 @@ export const updateMemberDetails = {
 
 /** `PUT /accounts/{user_id}/numbers/{number}` */
 export const updateNumber = {
-  id: "updateNumber",
   method: "PUT",
   path: "/accounts/{user_id}/numbers/{number}",
-  bodyType: "json",
   bodyRequired: true,
   response: "empty",
   params: { "path.user_id": r0, "path.number": r0 },
-  body: /* @__PURE__ */ object({
-    required: ["assigned_to"],
-    additionalProperties: false,
-    properties: { assigned_to: r4 },
-  }),
+  body: /* @__PURE__ */ object({ required: ["assigned_to"], properties: { assigned_to: r4 } }),
 } as const satisfies OperationRules;
 
 /** `PUT /accounts/{user_id}/outbox/{outbox_fax_id}` */
 export const updateOutboxFax = {
-  id: "updateOutboxFax",
   method: "PUT",
   path: "/accounts/{user_id}/outbox/{outbox_fax_id}",
-  bodyType: "json",
   response: "empty",
   params: { "path.user_id": r0, "path.outbox_fax_id": r0 },
-  body: /* @__PURE__ */ object({ additionalProperties: false, properties: { comment: r4 } }),
+  body: /* @__PURE__ */ object({ properties: { comment: r4 } }),
 } as const satisfies OperationRules;
 
 /** `PUT /accounts/{user_id}` */
 export const updateUser = {
-  id: "updateUser",
   method: "PUT",
   path: "/accounts/{user_id}",
-  bodyType: "json",
   response: "empty",
   params: { "path.user_id": r0 },
   body: /* @__PURE__ */ object({
-    additionalProperties: false,
     properties: {
       name: r4,
       lastname: r4,
@@ -530,19 +470,15 @@ export const updateUser = {
 
 /** `POST /accounts/{user_id}/files` */
 export const uploadFile = {
-  id: "uploadFile",
   method: "POST",
   path: "/accounts/{user_id}/files",
   bodyType: "multipart",
   bodyRequired: true,
-  response: "json",
   params: { "path.user_id": r0, "query.format": r5 },
   body: /* @__PURE__ */ object({
     required: ["fax_file"],
-    additionalProperties: false,
     properties: {
       fax_file: /* @__PURE__ */ binary({
-        format: "binary",
         "x-accepted-formats": [
           { extension: "doc", mediaType: "application/msword" },
           {

@@ -2,8 +2,12 @@
 // Every rule is a call of its kind's function (src/core/validate.ts: `string({ maxLength: 100 })`),
 // so that a bundle keeps only the checkers its rules use; a pattern is the constraints of
 // src/core/patterns.ts (`string(pattern("^[0-9]+$", { example: "42" }))`), which bring its check
-// and its words, so that only a bundle with a patterned rule carries them. Rules used more than once (the same
-// component, or identical inline rules) are written once as a module constant and referenced.
+// and its words, so that only a bundle with a patterned rule carries them. Rules used more than
+// once (the same component, or identical inline rules) are written once as a module constant.
+// Every byte here is in the bundle of an app that uses the operation, so what goes without saying
+// is left out: the operationId (the constant's name), a JSON body and answer (`bodyType` and
+// `response` say only multipart, binary or empty), a keyword the kind implies (`type`, `format`),
+// and `additionalProperties: false` next to `properties` (listed properties close an object).
 // The type every operation's constant satisfies is src/core/rules.ts (`OperationRules`).
 import { isObject, SpecError } from "../openapi.js";
 
@@ -43,7 +47,7 @@ export function emitRules(rules, received = {}) {
     const kind = kindOf(node);
     kinds.add(kind);
     const fields = Object.entries(node)
-      .filter(([k]) => k !== "type" && k !== "pattern")
+      .filter(([k, v]) => !implied(node, k, v))
       .map(([k, v]) => {
         let value;
         if (k === "properties") {
@@ -70,12 +74,15 @@ export function emitRules(rules, received = {}) {
   };
 
   const exports = Object.values(rules).map((rule) => {
-    const { params, body, ...rest } = rule;
-    const fields = Object.entries(rest).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
+    // The operationId is the constant's name; JSON (a body, an answer) is what goes unsaid.
+    const { id, params, body, ...rest } = rule;
+    const fields = Object.entries(rest)
+      .filter(([k, v]) => !((k === "bodyType" || k === "response") && v === "json"))
+      .map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
     const paramFields = Object.entries(params).map(([k, v]) => `${JSON.stringify(k)}: ${call(v)}`);
     fields.push(`params: { ${paramFields.join(", ")} }`);
     if (body) fields.push(`body: ${call(body)}`);
-    return `/** \`${rule.method} ${rule.path}\` */\nexport const ${rule.id} = { ${fields.join(", ")} } as const satisfies OperationRules;`;
+    return `/** \`${rule.method} ${rule.path}\` */\nexport const ${id} = { ${fields.join(", ")} } as const satisfies OperationRules;`;
   });
   const receivedExports = Object.entries(received).map(
     ([name, schema]) =>
@@ -116,6 +123,16 @@ function kindOf(node) {
     default:
       throw new SpecError(`a schema of type ${node.type} is not supported by the validator`);
   }
+}
+
+/**
+ * Whether a keyword goes without saying in the call of the rule's kind: `type` and `format` are
+ * the kind's (`dateTime()` is a `faxplus-datetime` string), `pattern` is written as `pattern()`,
+ * and an object that lists its properties takes no others unless it says so.
+ */
+function implied(node, key, value) {
+  if (key === "type" || key === "format" || key === "pattern") return true;
+  return key === "additionalProperties" && value === false && node.properties !== undefined;
 }
 
 /** The rules nested in a rule (not its properties map itself). */

@@ -7,7 +7,7 @@
 // `string(pattern("^[+][0-9]{8,}$", { example: "+14155550123" }))`, so that a bundle whose rules
 // have no pattern carries none of it.
 import type { RuleExtensions } from "./rules.js";
-import { fail, quote, type Constraints, type Match, type SchemaRules } from "./validate.js";
+import { fail, quote, type Match, type PlainConstraints, type SchemaRules } from "./validate.js";
 
 /**
  * The constraints of a string (`string()`, `dateTime()`) that must match the spec's `pattern`:
@@ -16,7 +16,7 @@ import { fail, quote, type Constraints, type Match, type SchemaRules } from "./v
  */
 export function pattern<
   const P extends string,
-  const C extends Omit<Constraints, "pattern" | "match"> & RuleExtensions = Record<never, never>,
+  const C extends PlainConstraints = Record<never, never>,
 >(source: P, constraints?: C): C & { readonly pattern: P; readonly match: Match } {
   return { ...(constraints as C), pattern: source, match: matchPattern };
 }

@@ -42,7 +42,6 @@ export type Match = (rule: SchemaRules, value: string, field: string) => void;
 export interface SchemaRules {
   readonly check: Checker;
   readonly type?: string;
-  readonly format?: string;
   readonly enum?: readonly unknown[];
   /** The spec's pattern, as the spec writes it; `match` checks it (patterns.ts `pattern()`). */
   readonly pattern?: string;
@@ -65,10 +64,20 @@ export interface SchemaRules {
 }
 
 /**
- * The constraints a kind function takes: a rule without its checker and type. A `pattern` comes
- * with the `match` that checks it (patterns.ts `pattern()`), never alone.
+ * Keywords a rule may carry besides the ones the checkers read, for the SDK code that needs them
+ * (src/core/rules.ts `RuleExtensions`: an `example`, `x-accepted-formats`, ...).
  */
-export type Constraints = Omit<SchemaRules, "check" | "type" | "pattern"> &
+type Extensions = { readonly example?: string } & { readonly [key: `x-${string}`]: unknown };
+
+/** The constraints of a rule without a pattern: a rule without its checker and type. */
+export type PlainConstraints = Omit<SchemaRules, "check" | "type" | "pattern" | "match"> &
+  Extensions;
+
+/**
+ * The constraints a kind function takes: a rule without its checker and type (the kind's). A
+ * `pattern` comes with the `match` that checks it (patterns.ts `pattern()`), never alone.
+ */
+export type Constraints = PlainConstraints &
   ({ readonly pattern?: never } | { readonly pattern: string; readonly match: Match });
 type Rule<Type extends string, C> = C & { readonly type: Type; readonly check: Checker };
 
@@ -108,7 +117,9 @@ export function fail(field: string, rule: string): never {
   throw new ValidationError(field || "body", rule);
 }
 
-// The kinds. Each returns its constraints with its checker and JSON Schema type.
+// The kinds. Each returns its constraints with its checker and JSON Schema type. A format is the
+// kind's (`dateTime()` is format `faxplus-datetime`, `binary()` format `binary`): a reader that
+// needs it compares the checker (`rule.check === dateTime().check`).
 
 /** A string: length in code points, as JSON Schema counts them; enum; its `match` (a pattern). */
 export function string<const C extends Constraints>(constraints?: C): Rule<"string", C> {
