@@ -10,6 +10,7 @@ import {
   dateTime,
   integer,
   json,
+  limits,
   number,
   object,
   string,
@@ -21,10 +22,10 @@ const r0 = /* @__PURE__ */ string({ required: true });
 const r1 = /* @__PURE__ */ array({
   minItems: 1,
   maxItems: 100,
-  items: /* @__PURE__ */ string({ minLength: 1, maxLength: 32 }),
+  items: /* @__PURE__ */ string(/* @__PURE__ */ limits({ minLength: 1, maxLength: 32 })),
 });
 const r2 = /* @__PURE__ */ boolean();
-const r3 = /* @__PURE__ */ string({ maxLength: 100 });
+const r3 = /* @__PURE__ */ string(/* @__PURE__ */ limits({ maxLength: 100 }));
 const r4 = /* @__PURE__ */ string();
 const r5 = /* @__PURE__ */ string({ enum: ["tiff", "pdf"] });
 const r6 = /* @__PURE__ */ integer({ minimum: 0 });
@@ -297,7 +298,10 @@ export const sendFax = {
       files: /* @__PURE__ */ array({ maxItems: 10, "x-max-total-bytes": 157286400, items: r4 }),
       from_fax: /* @__PURE__ */ object({
         required: ["fax_id"],
-        properties: { fax_id: /* @__PURE__ */ string({ minLength: 1 }), user_id: r4 },
+        properties: {
+          fax_id: /* @__PURE__ */ string(/* @__PURE__ */ limits({ minLength: 1 })),
+          user_id: r4,
+        },
       }),
       comment: /* @__PURE__ */ object({ properties: { tags: r7, text: r4 } }),
       options: /* @__PURE__ */ object({

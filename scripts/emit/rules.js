@@ -31,7 +31,7 @@ export function emitRules(rules, received = {}) {
 
   const shared = new Map(); // canonical JSON -> constant name
   const declarations = [];
-  const kinds = new Set();
+  const used = new Set(); // the functions of src/core/validate.ts the rules call
   let usesPattern = false;
   /** The rule as a call of its kind's function; shared rules by the name of their constant. */
   const call = (node, top = false) => {
@@ -45,7 +45,7 @@ export function emitRules(rules, received = {}) {
       return name;
     }
     const kind = kindOf(node);
-    kinds.add(kind);
+    used.add(kind);
     const fields = Object.entries(node)
       .filter(([k, v]) => !implied(node, k, v))
       .map(([k, v]) => {
@@ -60,11 +60,16 @@ export function emitRules(rules, received = {}) {
         return `${JSON.stringify(k)}: ${value}`;
       });
     let constraints = fields.length ? `{ ${fields.join(", ")} }` : "";
+    // A string's length limits and pattern bring their checks (src/core/validate.ts `limits()`,
+    // src/core/patterns.ts `pattern()` with its words): only a string has them.
+    const text = kind === "string" || kind === "dateTime";
+    if (node.minLength !== undefined || node.maxLength !== undefined) {
+      if (!text) throw new SpecError(`a length on a schema of type ${node.type} is not supported`);
+      used.add("limits");
+      constraints = `/* @__PURE__ */ limits(${constraints})`;
+    }
     if (node.pattern !== undefined) {
-      // A pattern brings its check and its words (src/core/patterns.ts): only with a string.
-      if (kind !== "string" && kind !== "dateTime") {
-        throw new SpecError(`a pattern on a schema of type ${node.type} is not supported`);
-      }
+      if (!text) throw new SpecError(`a pattern on a schema of type ${node.type} is not supported`);
       usesPattern = true;
       const source = JSON.stringify(node.pattern);
       constraints = `/* @__PURE__ */ pattern(${constraints ? `${source}, ${constraints}` : source})`;
@@ -94,7 +99,7 @@ export function emitRules(rules, received = {}) {
 // it receives outside an operation's answer). Do not edit. One constant per operation: a bundle
 // keeps only those of the operations an app uses, and only the checkers their rules need.
 import type { OperationRules } from "../src/core/rules.js";
-${usesPattern ? `import { pattern } from "../src/core/patterns.js";\n` : ""}import { ${[...kinds].sort().join(", ")} } from "../src/core/validate.js";
+${usesPattern ? `import { pattern } from "../src/core/patterns.js";\n` : ""}import { ${[...used].sort().join(", ")} } from "../src/core/validate.js";
 
 export type { AcceptedFormat, OperationRules, RuleExtensions } from "../src/core/rules.js";
 

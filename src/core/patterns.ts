@@ -7,7 +7,14 @@
 // `string(pattern("^[+][0-9]{8,}$", { example: "+14155550123" }))`, so that a bundle whose rules
 // have no pattern carries none of it.
 import type { RuleExtensions } from "./rules.js";
-import { fail, quote, type Match, type PlainConstraints, type SchemaRules } from "./validate.js";
+import {
+  fail,
+  quote,
+  type LengthConstraints,
+  type PlainConstraints,
+  type SchemaRules,
+  type StringCheck,
+} from "./validate.js";
 
 /**
  * The constraints of a string (`string()`, `dateTime()`) that must match the spec's `pattern`:
@@ -16,8 +23,8 @@ import { fail, quote, type Match, type PlainConstraints, type SchemaRules } from
  */
 export function pattern<
   const P extends string,
-  const C extends PlainConstraints = Record<never, never>,
->(source: P, constraints?: C): C & { readonly pattern: P; readonly match: Match } {
+  const C extends PlainConstraints & LengthConstraints = Record<never, never>,
+>(source: P, constraints?: C): C & { readonly pattern: P; readonly match: StringCheck } {
   return { ...(constraints as C), pattern: source, match: matchPattern };
 }
 

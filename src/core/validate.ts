@@ -1,8 +1,8 @@
 // Client-side validation from the spec's own rules. generated/rules.ts builds every rule with the
-// kind functions below (`string({ maxLength: 100 })`, `array({ items })`, ...): each rule carries
-// its checker, so a bundle keeps only the checkers of the rules it uses. A string with a pattern
-// carries the check of it too (`string(pattern("^[+][0-9]+$"))`, patterns.ts), so that only a
-// bundle with a patterned rule keeps the words that say what a pattern asks for.
+// kind functions below (`string()`, `array({ items })`, ...): each rule carries its checker, so a
+// bundle keeps only the checkers of the rules it uses. A string's limits beyond its type carry
+// their checks too (`string(limits({ maxLength: 100 }))`, `string(pattern("^[+][0-9]+$"))` from
+// patterns.ts), so that a bundle whose strings have none keeps none of them.
 //
 // The input is read once into a plain JSON snapshot while it is checked, and the snapshot is what
 // gets sent: a getter, a `toJSON` or a prototype cannot make the request differ from what was
@@ -33,22 +33,25 @@ export type Checker = (
 ) => Json;
 
 /**
- * Checks a string that passed its rule's other checks (patterns.ts: the rule's `pattern`), or
- * throws a ValidationError naming `field`.
+ * Checks a string against a limit of its rule (its length, its pattern) once it is known to be a
+ * well-formed string, or throws a ValidationError naming `field`.
  */
-export type Match = (rule: SchemaRules, value: string, field: string) => void;
+export type StringCheck = (rule: SchemaRules, value: string, field: string) => void;
 
 /** A rule of the spec (the subset of JSON Schema that the SDK validates) with its checker. */
 export interface SchemaRules {
   readonly check: Checker;
   readonly type?: string;
   readonly enum?: readonly unknown[];
-  /** The spec's pattern, as the spec writes it; `match` checks it (patterns.ts `pattern()`). */
-  readonly pattern?: string;
-  /** On a string: its last check, after type and length (a pattern's, from patterns.ts). */
-  readonly match?: Match;
+  /** In code points, as JSON Schema counts them; `measure` checks them (`limits()`). */
   readonly minLength?: number;
   readonly maxLength?: number;
+  /** On a string with `minLength` or `maxLength`: the check of them (`limits()`). */
+  readonly measure?: StringCheck;
+  /** The spec's pattern, as the spec writes it; `match` checks it (patterns.ts `pattern()`). */
+  readonly pattern?: string;
+  /** On a string with a pattern: the check of it, after its length (patterns.ts `pattern()`). */
+  readonly match?: StringCheck;
   readonly minItems?: number;
   readonly maxItems?: number;
   readonly minimum?: number;
@@ -69,16 +72,26 @@ export interface SchemaRules {
  */
 type Extensions = { readonly example?: string } & { readonly [key: `x-${string}`]: unknown };
 
-/** The constraints of a rule without a pattern: a rule without its checker and type. */
-export type PlainConstraints = Omit<SchemaRules, "check" | "type" | "pattern" | "match"> &
+/** The constraints that need no check of their own: a rule without its checker and type. */
+export type PlainConstraints = Omit<
+  SchemaRules,
+  "check" | "type" | "minLength" | "maxLength" | "measure" | "pattern" | "match"
+> &
   Extensions;
+
+/** A string's length limits, with the check of them (`limits()`), or none. */
+export type LengthConstraints =
+  | { readonly minLength?: never; readonly maxLength?: never }
+  | { readonly minLength?: number; readonly maxLength?: number; readonly measure: StringCheck };
 
 /**
  * The constraints a kind function takes: a rule without its checker and type (the kind's). A
- * `pattern` comes with the `match` that checks it (patterns.ts `pattern()`), never alone.
+ * length limit comes with the check of it (`limits()`), a `pattern` with the `match` that checks
+ * it (patterns.ts `pattern()`), never alone.
  */
 export type Constraints = PlainConstraints &
-  ({ readonly pattern?: never } | { readonly pattern: string; readonly match: Match });
+  LengthConstraints &
+  ({ readonly pattern?: never } | { readonly pattern: string; readonly match: StringCheck });
 type Rule<Type extends string, C> = C & { readonly type: Type; readonly check: Checker };
 
 /**
@@ -121,7 +134,7 @@ export function fail(field: string, rule: string): never {
 // kind's (`dateTime()` is format `faxplus-datetime`, `binary()` format `binary`): a reader that
 // needs it compares the checker (`rule.check === dateTime().check`).
 
-/** A string: length in code points, as JSON Schema counts them; enum; its `match` (a pattern). */
+/** A string: well-formed Unicode; enum; its length (`limits()`) and pattern (`pattern()`) if any. */
 export function string<const C extends Constraints>(constraints?: C): Rule<"string", C> {
   return { ...(constraints as C), type: "string", check: checkString };
 }
@@ -174,6 +187,22 @@ export function json<const C extends Constraints>(constraints?: C): Rule<"json",
 function checkString(rule: SchemaRules, value: unknown, field: string): Json {
   if (typeof value !== "string") return fail(field, "must be a string");
   if (!isWellFormed(value)) fail(field, "must be well-formed Unicode (no lone surrogates)");
+  rule.measure?.(rule, value, field);
+  rule.match?.(rule, value, field);
+  return value;
+}
+
+/**
+ * The constraints of a string with a `minLength` or `maxLength` (in code points, as JSON Schema
+ * counts them), with the check of them: `string(limits({ maxLength: 100 }))`.
+ */
+export function limits<
+  const C extends PlainConstraints & { readonly minLength?: number; readonly maxLength?: number },
+>(constraints: C): C & { readonly measure: StringCheck } {
+  return { ...constraints, measure: checkLength };
+}
+
+function checkLength(rule: SchemaRules, value: string, field: string): void {
   const { minLength: min, maxLength: max } = rule;
   // A string has at most `length` code points and at least half as many: most strings need no count.
   if (min !== undefined && value.length < 2 * min && codePoints(value, min) < min) {
@@ -187,8 +216,6 @@ function checkString(rule: SchemaRules, value: unknown, field: string): Json {
   if (max !== undefined && value.length > max && codePoints(value, max + 1) > max) {
     fail(field, `must be at most ${characters(max)} (got ${codePoints(value)})`);
   }
-  rule.match?.(rule, value, field);
-  return value;
 }
 
 function checkDateTime(rule: SchemaRules, value: unknown, field: string): Json {

@@ -5,6 +5,7 @@ import * as rules from "../../generated/rules.js";
 import type { OperationRules } from "../../generated/rules.js";
 import {
   isCalendarTime,
+  limits,
   object,
   snapshot,
   string,
@@ -125,9 +126,20 @@ describe("refusals of a pattern, in words", () => {
   });
 
   it("say that an ID must not be empty", () => {
-    expect(refusal(string({ minLength: 1 }), "")).toBe("must not be empty");
-    expect(refusal(string({ minLength: 1, maxLength: 32 }), "x".repeat(33))).toBe(
+    expect(refusal(string(limits({ minLength: 1 })), "")).toBe("must not be empty");
+    expect(refusal(string(limits({ minLength: 1, maxLength: 32 })), "x".repeat(33))).toBe(
       "must be at most 32 characters (got 33)",
     );
+  });
+
+  it("come with the limit that needs them: a length or a pattern without its check does not compile", () => {
+    // Either would be a rule that looks checked and is not: the check travels with the limit.
+    // @ts-expect-error a maxLength without limits()
+    expect(snapshot(string({ maxLength: 5 }), "x".repeat(6))).toBe("xxxxxx");
+    // @ts-expect-error a pattern without pattern()
+    expect(snapshot(string({ pattern: "^x$" }), "y")).toBe("y");
+    const both = string(pattern("^x+$", limits({ maxLength: 3 })));
+    expect(refusal(both, "xxxx")).toBe("must be at most 3 characters (got 4)");
+    expect(refusal(both, "y")).toBe('is not written the way the API expects (got "y")');
   });
 });

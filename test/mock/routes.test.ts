@@ -4,7 +4,7 @@
 // same through a real regeneration is in test/operations/new-operation.test.ts.
 import { describe, expect, it } from "vitest";
 import { pattern } from "../../src/core/patterns.js";
-import { integer, object, string } from "../../src/core/validate.js";
+import { integer, limits, object, string } from "../../src/core/validate.js";
 import {
   createRoutes,
   HttpError,
@@ -40,7 +40,7 @@ const createContact: MockOperation = {
   path: "/accounts/{user_id}/contacts",
   bodyRequired: true,
   params: { "path.user_id": string({ required: true }) },
-  body: object({ required: ["name"], properties: { name: string({ maxLength: 5 }) } }),
+  body: object({ required: ["name"], properties: { name: string(limits({ maxLength: 5 })) } }),
 };
 
 const router = new Router(createRoutes([...operations, getContact, deleteContact, createContact]));
