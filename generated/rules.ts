@@ -37,7 +37,7 @@ const r8 = /* @__PURE__ */ object({
   },
 });
 const r9 = /* @__PURE__ */ string({ enum: ["with_attachment", "no_attachment", "off"] });
-const r10 = /* @__PURE__ */ object();
+const r10 = /* @__PURE__ */ object({ additionalProperties: /* @__PURE__ */ json() });
 const r11 = /* @__PURE__ */ string(
   /* @__PURE__ */ pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}", {
     example: "2017-09-24 06:43:04",

@@ -7,7 +7,7 @@
 // Every byte here is in the bundle of an app that uses the operation, so what goes without saying
 // is left out: the operationId (the constant's name), a JSON body and answer (`bodyType` and
 // `response` say only multipart, binary or empty), a keyword the kind implies (`type`, `format`),
-// and `additionalProperties: false` next to `properties` (listed properties close an object).
+// and `additionalProperties: false` (an object takes other fields only when it gives their rule).
 // The type every operation's constant satisfies is src/core/rules.ts (`OperationRules`).
 import { isObject, SpecError } from "../openapi.js";
 
@@ -46,8 +46,8 @@ export function emitRules(rules, received = {}) {
     }
     const kind = kindOf(node);
     used.add(kind);
-    const fields = Object.entries(node)
-      .filter(([k, v]) => !implied(node, k, v))
+    const fields = Object.entries({ ...node, ...anyValues(kind, node) })
+      .filter(([k, v]) => !implied(k, v))
       .map(([k, v]) => {
         let value;
         if (k === "properties") {
@@ -133,11 +133,24 @@ function kindOf(node) {
 /**
  * Whether a keyword goes without saying in the call of the rule's kind: `type` and `format` are
  * the kind's (`dateTime()` is a `faxplus-datetime` string), `pattern` is written as `pattern()`,
- * and an object that lists its properties takes no others unless it says so.
+ * and an object takes no fields but its properties unless `additionalProperties` is a rule.
  */
-function implied(node, key, value) {
+function implied(key, value) {
   if (key === "type" || key === "format" || key === "pattern") return true;
-  return key === "additionalProperties" && value === false && node.properties !== undefined;
+  return key === "additionalProperties" && value === false;
+}
+
+/**
+ * The parts of a rule that JSON Schema leaves open, written as `json()` (any value): the items of
+ * an array without `items`, the fields of an object with neither `properties` nor
+ * `additionalProperties`. The validator then falls back on nothing: only rules with a free-form
+ * value bring its checker.
+ */
+function anyValues(kind, node) {
+  if (kind === "array" && node.items === undefined) return { items: {} };
+  if (kind === "object" && node.properties === undefined && node.additionalProperties === undefined)
+    return { additionalProperties: {} };
+  return {};
 }
 
 /** The rules nested in a rule (not its properties map itself). */

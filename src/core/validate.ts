@@ -164,14 +164,17 @@ export function boolean<const C extends Constraints>(constraints?: C): Rule<"boo
   return { ...(constraints as C), type: "boolean", check: checkBoolean };
 }
 
-/** An array of `items`, with `minItems` to `maxItems` of them. */
-export function array<const C extends Constraints>(constraints?: C): Rule<"array", C> {
-  return { ...(constraints as C), type: "array", check: checkArray };
+/** An array of `items` (`json()` for any), with `minItems` to `maxItems` of them. */
+export function array<const C extends Constraints & { readonly items: SchemaRules }>(
+  constraints: C,
+): Rule<"array", C> {
+  return { ...constraints, type: "array", check: checkArray };
 }
 
 /**
- * An object. With `properties` and no `additionalProperties` it takes no other fields: a typo
- * would otherwise be sent and ignored. `x-at-least-one-of` fields must not all be empty.
+ * An object of the fields of `properties`, and of others only when `additionalProperties` is
+ * their rule (`object({ additionalProperties: json() })` is any object): a typo would otherwise be
+ * sent and ignored. `x-at-least-one-of` fields must not all be empty.
  */
 export function object<const C extends Constraints>(constraints?: C): Rule<"object", C> {
   return { ...(constraints as C), type: "object", check: checkObject };
@@ -266,7 +269,7 @@ function checkArray(
   }
   if (state.values + length > MAX_VALUES)
     fail(field, `must hold at most ${MAX_VALUES} values in all`);
-  const items = rule.items ?? ANY;
+  const items = rule.items!; // array() requires them
   const out: Json[] = [];
   for (let i = 0; i < length; i++) {
     const item = read(field, () => value[i]);
@@ -295,12 +298,11 @@ function checkObject(
   if (oneOf && oneOf.every((key) => isEmpty(fields[key]))) {
     fail(oneOf.map(name).join(" or "), "at least one of them is required");
   }
-  const closed = extra === false || (properties !== undefined && extra === undefined);
   const out: { [key: string]: Json } = {};
   for (const key of Object.keys(fields)) {
-    const known = properties && Object.hasOwn(properties, key) ? properties[key] : undefined;
-    if (!known && closed) fail(name(key), "is not a field of this request");
-    const copy = walk(known ?? (extra || ANY), fields[key], name(key), depth + 1, state);
+    const known = properties && Object.hasOwn(properties, key) ? properties[key] : extra || null;
+    if (!known) fail(name(key), "is not a field of this request");
+    const copy = walk(known, fields[key], name(key), depth + 1, state);
     // `__proto__` as data: an own field, never the copy's prototype.
     if (key === "__proto__") {
       Object.defineProperty(out, key, {
@@ -325,13 +327,17 @@ function checkJson(
   if (typeof value === "string") return checkString(ANY, value, field);
   if (typeof value === "number")
     return Number.isFinite(value) ? value : fail(field, "must be a finite number");
-  if (isArray(value, field)) return checkArray(ANY, value, field, depth, state);
-  if (typeof value === "object") return checkObject(ANY, value, field, depth, state);
+  if (isArray(value, field)) return checkArray(ANY_ARRAY, value, field, depth, state);
+  if (typeof value === "object") return checkObject(ANY_OBJECT, value, field, depth, state);
   return fail(field, `must be a JSON value (got ${typeof value})`);
 }
 
-/** Any JSON value: the rule of a free-form object's fields. */
+// Any JSON value, and the array and object of them that a free-form value may be (their checkers
+// read no type). Only json() reaches them: a bundle whose rules have no free-form value carries
+// none of checkJson.
 const ANY: SchemaRules = { type: "json", check: checkJson };
+const ANY_ARRAY: SchemaRules = { check: checkArray, items: ANY };
+const ANY_OBJECT: SchemaRules = { check: checkObject, additionalProperties: ANY };
 
 /**
  * The own enumerable fields of a caller's plain object, each read once into an object without

@@ -5,6 +5,7 @@ import * as rules from "../../generated/rules.js";
 import type { OperationRules } from "../../generated/rules.js";
 import {
   isCalendarTime,
+  json,
   limits,
   object,
   snapshot,
@@ -48,6 +49,20 @@ describe("messages", () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect(error?.field).toBe(key);
     expect(error?.message.length).toBeLessThan(200);
+  });
+});
+
+describe("objects", () => {
+  it("take the fields of their properties, and others only when additionalProperties is their rule", () => {
+    const listed = object({ properties: { a: string() } });
+    expect(snapshot(listed, { a: "x" })).toEqual({ a: "x" });
+    expect(() => snapshot(listed, { b: 1 })).toThrow("b: is not a field of this request");
+    expect(() => snapshot(object(), { b: 1 })).toThrow("b: is not a field of this request");
+    // A free-form object (the spec lists no fields): any JSON, nested too, copied as it is.
+    const freeForm = object({ additionalProperties: json() });
+    const value = { b: 1, c: [null, { d: "e" }], __proto__x: true };
+    expect(snapshot(freeForm, value)).toEqual(value);
+    expect(() => snapshot(freeForm, { b: [Infinity] })).toThrow("b[0]: must be a finite number");
   });
 });
 
