@@ -2,6 +2,7 @@
 // it receives outside an operation's answer). Do not edit. One constant per operation: a bundle
 // keeps only those of the operations an app uses, and only the checkers their rules need.
 import type { OperationRules } from "../src/core/rules.js";
+import { pattern } from "../src/core/patterns.js";
 import {
   array,
   binary,
@@ -9,6 +10,7 @@ import {
   dateTime,
   integer,
   json,
+  limits,
   number,
   object,
   string,
@@ -20,27 +22,27 @@ const r0 = /* @__PURE__ */ string({ required: true });
 const r1 = /* @__PURE__ */ array({
   minItems: 1,
   maxItems: 100,
-  items: /* @__PURE__ */ string({ minLength: 1, maxLength: 32 }),
+  items: /* @__PURE__ */ string(/* @__PURE__ */ limits({ minLength: 1, maxLength: 32 })),
 });
 const r2 = /* @__PURE__ */ boolean();
-const r3 = /* @__PURE__ */ string({ maxLength: 100 });
+const r3 = /* @__PURE__ */ string(/* @__PURE__ */ limits({ maxLength: 100 }));
 const r4 = /* @__PURE__ */ string();
 const r5 = /* @__PURE__ */ string({ enum: ["tiff", "pdf"] });
 const r6 = /* @__PURE__ */ integer({ minimum: 0 });
 const r7 = /* @__PURE__ */ array({ items: r4 });
 const r8 = /* @__PURE__ */ object({
-  additionalProperties: false,
   properties: {
     count: /* @__PURE__ */ integer({ minimum: 0, maximum: 3 }),
     delay: /* @__PURE__ */ integer({ minimum: 0, maximum: 180 }),
   },
 });
 const r9 = /* @__PURE__ */ string({ enum: ["with_attachment", "no_attachment", "off"] });
-const r10 = /* @__PURE__ */ object();
-const r11 = /* @__PURE__ */ string({
-  pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}",
-  example: "2017-09-24 06:43:04",
-});
+const r10 = /* @__PURE__ */ object({ additionalProperties: /* @__PURE__ */ json() });
+const r11 = /* @__PURE__ */ string(
+  /* @__PURE__ */ pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}", {
+    example: "2017-09-24 06:43:04",
+  }),
+);
 const r12 = /* @__PURE__ */ object({
   properties: {
     id: r4,
@@ -97,43 +99,32 @@ const r14 = /* @__PURE__ */ object({
 
 /** `PUT /accounts/{user_id}/faxes` */
 export const bulkUpdateFaxes = {
-  id: "bulkUpdateFaxes",
   method: "PUT",
   path: "/accounts/{user_id}/faxes",
-  bodyType: "json",
-  response: "json",
   params: { "path.user_id": r0 },
   body: /* @__PURE__ */ object({
     required: ["ids"],
     "x-at-least-one-of": ["is_read", "comment"],
-    additionalProperties: false,
     properties: { ids: r1, is_read: r2, comment: r3 },
   }),
 } as const satisfies OperationRules;
 
 /** `PUT /accounts/{user_id}/outbox` */
 export const bulkUpdateOutboxFaxes = {
-  id: "bulkUpdateOutboxFaxes",
   method: "PUT",
   path: "/accounts/{user_id}/outbox",
-  bodyType: "json",
-  response: "json",
   params: { "path.user_id": r0 },
   body: /* @__PURE__ */ object({
     required: ["ids", "comment"],
-    additionalProperties: false,
     properties: { ids: r1, comment: r3 },
   }),
 } as const satisfies OperationRules;
 
 /** `POST /hooks` */
 export const createWebhook = {
-  id: "createWebhook",
   method: "POST",
   path: "/hooks",
-  bodyType: "json",
   bodyRequired: true,
-  response: "json",
   params: {},
   body: /* @__PURE__ */ object({
     required: ["target", "event"],
@@ -146,7 +137,6 @@ export const createWebhook = {
 
 /** `DELETE /accounts/{user_id}/faxes/{fax_id}` */
 export const deleteFax = {
-  id: "deleteFax",
   method: "DELETE",
   path: "/accounts/{user_id}/faxes/{fax_id}",
   response: "empty",
@@ -155,7 +145,6 @@ export const deleteFax = {
 
 /** `DELETE /accounts/{user_id}/outbox/{outbox_fax_id}` */
 export const deleteOutboxFax = {
-  id: "deleteOutboxFax",
   method: "DELETE",
   path: "/accounts/{user_id}/outbox/{outbox_fax_id}",
   response: "empty",
@@ -164,7 +153,6 @@ export const deleteOutboxFax = {
 
 /** `DELETE /hooks/{hook_id}` */
 export const deleteWebhook = {
-  id: "deleteWebhook",
   method: "DELETE",
   path: "/hooks/{hook_id}",
   response: "empty",
@@ -173,25 +161,20 @@ export const deleteWebhook = {
 
 /** `GET /accounts` */
 export const getAccounts = {
-  id: "getAccounts",
   method: "GET",
   path: "/accounts",
-  response: "json",
   params: {},
 } as const satisfies OperationRules;
 
 /** `GET /accounts/{user_id}/faxes/{fax_id}` */
 export const getFax = {
-  id: "getFax",
   method: "GET",
   path: "/accounts/{user_id}/faxes/{fax_id}",
-  response: "json",
   params: { "path.user_id": r0, "path.fax_id": r0 },
 } as const satisfies OperationRules;
 
 /** `GET /accounts/{user_id}/report/{fax_id}` */
 export const getFaxReport = {
-  id: "getFaxReport",
   method: "GET",
   path: "/accounts/{user_id}/report/{fax_id}",
   response: "binary",
@@ -200,7 +183,6 @@ export const getFaxReport = {
 
 /** `GET /accounts/{user_id}/files/{fax_id}` */
 export const getFile = {
-  id: "getFile",
   method: "GET",
   path: "/accounts/{user_id}/files/{fax_id}",
   response: "binary",
@@ -209,46 +191,36 @@ export const getFile = {
 
 /** `GET /accounts/self/member-details/{member_user_id}` */
 export const getMemberDetails = {
-  id: "getMemberDetails",
   method: "GET",
   path: "/accounts/self/member-details/{member_user_id}",
-  response: "json",
   params: { "path.member_user_id": r0 },
 } as const satisfies OperationRules;
 
 /** `GET /accounts/{user_id}/numbers/{number}` */
 export const getNumber = {
-  id: "getNumber",
   method: "GET",
   path: "/accounts/{user_id}/numbers/{number}",
-  response: "json",
   params: { "path.user_id": r0, "path.number": r0 },
 } as const satisfies OperationRules;
 
 /** `GET /accounts/{user_id}/outbox/{outbox_fax_id}` */
 export const getOutboxFax = {
-  id: "getOutboxFax",
   method: "GET",
   path: "/accounts/{user_id}/outbox/{outbox_fax_id}",
-  response: "json",
   params: { "path.user_id": r0, "path.outbox_fax_id": r0 },
 } as const satisfies OperationRules;
 
 /** `GET /accounts/{user_id}` */
 export const getUser = {
-  id: "getUser",
   method: "GET",
   path: "/accounts/{user_id}",
-  response: "json",
   params: { "path.user_id": r0 },
 } as const satisfies OperationRules;
 
 /** `GET /hooks` */
 export const getWebhooks = {
-  id: "getWebhooks",
   method: "GET",
   path: "/hooks",
-  response: "json",
   params: {
     "query.event": /* @__PURE__ */ string({
       enum: ["fax_received", "fax_sent", "fax_page_received"],
@@ -259,23 +231,21 @@ export const getWebhooks = {
 
 /** `GET /accounts/{user_id}/faxes` */
 export const listFaxes = {
-  id: "listFaxes",
   method: "GET",
   path: "/accounts/{user_id}/faxes",
-  response: "json",
   params: {
     "path.user_id": r0,
     "query.category": /* @__PURE__ */ string({ enum: ["inbox", "sent", "spam"] }),
-    "query.after": /* @__PURE__ */ dateTime({
-      format: "faxplus-datetime",
-      pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$",
-      example: "2024-01-01 00:00:00",
-    }),
-    "query.before": /* @__PURE__ */ dateTime({
-      format: "faxplus-datetime",
-      pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$",
-      example: "2024-12-31 23:59:59",
-    }),
+    "query.after": /* @__PURE__ */ dateTime(
+      /* @__PURE__ */ pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$", {
+        example: "2024-01-01 00:00:00",
+      }),
+    ),
+    "query.before": /* @__PURE__ */ dateTime(
+      /* @__PURE__ */ pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$", {
+        example: "2024-12-31 23:59:59",
+      }),
+    ),
     "query.limit": /* @__PURE__ */ integer({ minimum: 1 }),
     "query.offset": r6,
   },
@@ -283,25 +253,20 @@ export const listFaxes = {
 
 /** `GET /accounts/{user_id}/numbers` */
 export const listNumbers = {
-  id: "listNumbers",
   method: "GET",
   path: "/accounts/{user_id}/numbers",
-  response: "json",
   params: { "path.user_id": r0 },
 } as const satisfies OperationRules;
 
 /** `GET /accounts/{user_id}/outbox` */
 export const listOutboxFaxes = {
-  id: "listOutboxFaxes",
   method: "GET",
   path: "/accounts/{user_id}/outbox",
-  response: "json",
   params: { "path.user_id": r0 },
 } as const satisfies OperationRules;
 
 /** `DELETE /accounts/{user_id}/numbers/{number}` */
 export const revokeNumber = {
-  id: "revokeNumber",
   method: "DELETE",
   path: "/accounts/{user_id}/numbers/{number}",
   response: "empty",
@@ -310,44 +275,44 @@ export const revokeNumber = {
 
 /** `POST /accounts/{user_id}/outbox` */
 export const sendFax = {
-  id: "sendFax",
   method: "POST",
   path: "/accounts/{user_id}/outbox",
-  bodyType: "json",
-  response: "json",
   params: { "path.user_id": r0 },
   body: /* @__PURE__ */ object({
     required: ["to", "from"],
     "x-at-least-one-of": ["files", "from_fax"],
-    additionalProperties: false,
     properties: {
-      from: /* @__PURE__ */ string({
-        pattern:
+      from: /* @__PURE__ */ string(
+        /* @__PURE__ */ pattern(
           "^([+][0-9]{8,}([*]{1,10}[0-9]+)?|no_number|NO_NUMBER)(,([+][0-9]{8,}([*]{1,10}[0-9]+)?|no_number|NO_NUMBER))*$",
-        example: "+41782222222,+41782222333,+41782222444",
-      }),
+          { example: "+41782222222,+41782222333,+41782222444" },
+        ),
+      ),
       to: /* @__PURE__ */ array({
         minItems: 1,
         maxItems: 4000,
-        items: /* @__PURE__ */ string({
-          pattern: "^[+][0-9]{8,}([*]{1,10}[0-9]+)?$",
-          example: "+14155550123",
-        }),
+        items: /* @__PURE__ */ string(
+          /* @__PURE__ */ pattern("^[+][0-9]{8,}([*]{1,10}[0-9]+)?$", { example: "+14155550123" }),
+        ),
       }),
       files: /* @__PURE__ */ array({ maxItems: 10, "x-max-total-bytes": 157286400, items: r4 }),
       from_fax: /* @__PURE__ */ object({
         required: ["fax_id"],
-        properties: { fax_id: /* @__PURE__ */ string({ minLength: 1 }), user_id: r4 },
+        properties: {
+          fax_id: /* @__PURE__ */ string(/* @__PURE__ */ limits({ minLength: 1 })),
+          user_id: r4,
+        },
       }),
       comment: /* @__PURE__ */ object({ properties: { tags: r7, text: r4 } }),
       options: /* @__PURE__ */ object({
         properties: { enhancement: r2, retry: r8, partially_sent_retry: r2 },
       }),
-      send_time: /* @__PURE__ */ dateTime({
-        format: "faxplus-datetime",
-        pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} [+-][0-9]{4}$",
-        example: "2026-12-24 09:30:00 +0000",
-      }),
+      send_time: /* @__PURE__ */ dateTime(
+        /* @__PURE__ */ pattern(
+          "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} [+-][0-9]{4}$",
+          { example: "2026-12-24 09:30:00 +0000" },
+        ),
+      ),
       return_ids: r2,
       resolution: /* @__PURE__ */ string({ enum: ["fine", "superfine"] }),
       cover_page: /* @__PURE__ */ object({
@@ -371,26 +336,21 @@ export const sendFax = {
 
 /** `PUT /accounts/{user_id}/faxes/{fax_id}` */
 export const updateFax = {
-  id: "updateFax",
   method: "PUT",
   path: "/accounts/{user_id}/faxes/{fax_id}",
-  bodyType: "json",
   bodyRequired: true,
   response: "empty",
   params: { "path.user_id": r0, "path.fax_id": r0 },
   body: /* @__PURE__ */ object({
     required: ["comment", "is_read"],
-    additionalProperties: false,
     properties: { comment: r4, is_read: r2 },
   }),
 } as const satisfies OperationRules;
 
 /** `PUT /accounts/self/member-details/{member_user_id}` */
 export const updateMemberDetails = {
-  id: "updateMemberDetails",
   method: "PUT",
   path: "/accounts/self/member-details/{member_user_id}",
-  bodyType: "json",
   bodyRequired: true,
   response: "empty",
   params: { "path.member_user_id": r0 },
@@ -399,50 +359,42 @@ export const updateMemberDetails = {
 
 /** `PUT /accounts/{user_id}/numbers/{number}` */
 export const updateNumber = {
-  id: "updateNumber",
   method: "PUT",
   path: "/accounts/{user_id}/numbers/{number}",
-  bodyType: "json",
   bodyRequired: true,
   response: "empty",
   params: { "path.user_id": r0, "path.number": r0 },
-  body: /* @__PURE__ */ object({
-    required: ["assigned_to"],
-    additionalProperties: false,
-    properties: { assigned_to: r4 },
-  }),
+  body: /* @__PURE__ */ object({ required: ["assigned_to"], properties: { assigned_to: r4 } }),
 } as const satisfies OperationRules;
 
 /** `PUT /accounts/{user_id}/outbox/{outbox_fax_id}` */
 export const updateOutboxFax = {
-  id: "updateOutboxFax",
   method: "PUT",
   path: "/accounts/{user_id}/outbox/{outbox_fax_id}",
-  bodyType: "json",
   response: "empty",
   params: { "path.user_id": r0, "path.outbox_fax_id": r0 },
-  body: /* @__PURE__ */ object({ additionalProperties: false, properties: { comment: r4 } }),
+  body: /* @__PURE__ */ object({ properties: { comment: r4 } }),
 } as const satisfies OperationRules;
 
 /** `PUT /accounts/{user_id}` */
 export const updateUser = {
-  id: "updateUser",
   method: "PUT",
   path: "/accounts/{user_id}",
-  bodyType: "json",
   response: "empty",
   params: { "path.user_id": r0 },
   body: /* @__PURE__ */ object({
-    additionalProperties: false,
     properties: {
       name: r4,
       lastname: r4,
-      email: /* @__PURE__ */ string({
-        pattern:
+      email: /* @__PURE__ */ string(
+        /* @__PURE__ */ pattern(
           "^[a-zA-Z0-9_.+-]+@[a-zA-Z0-9-]([a-zA-Z0-9.-][a-zA-Z0-9.-]+|[a-zA-Z0-9-]*[^a-zA-Z0-9.\\n\\r\\u2028\\u2029-][a-zA-Z0-9.-]+)$",
-        example: "jane.doe@example.com",
-      }),
-      phone: /* @__PURE__ */ string({ pattern: "^[+]?[0-9]{8,}$", example: "+14155550123" }),
+          { example: "jane.doe@example.com" },
+        ),
+      ),
+      phone: /* @__PURE__ */ string(
+        /* @__PURE__ */ pattern("^[+]?[0-9]{8,}$", { example: "+14155550123" }),
+      ),
       profile_image: r4,
       account_data: /* @__PURE__ */ object({
         properties: {
@@ -522,19 +474,15 @@ export const updateUser = {
 
 /** `POST /accounts/{user_id}/files` */
 export const uploadFile = {
-  id: "uploadFile",
   method: "POST",
   path: "/accounts/{user_id}/files",
   bodyType: "multipart",
   bodyRequired: true,
-  response: "json",
   params: { "path.user_id": r0, "query.format": r5 },
   body: /* @__PURE__ */ object({
     required: ["fax_file"],
-    additionalProperties: false,
     properties: {
       fax_file: /* @__PURE__ */ binary({
-        format: "binary",
         "x-accepted-formats": [
           { extension: "doc", mediaType: "application/msword" },
           {

@@ -64,7 +64,13 @@ const LAYERS: [layer: string, mayImport: string[]][] = [
   ["src/core/", ["src/core/"]], // no knowledge of the API
   [
     "generated/",
-    ["generated/", "src/core/validate.ts", "src/core/rules.ts", "src/operations/operation.ts"],
+    [
+      "generated/",
+      "src/core/validate.ts",
+      "src/core/patterns.ts",
+      "src/core/rules.ts",
+      "src/operations/operation.ts",
+    ],
   ],
   ["src/operations/", ["src/core/", "src/operations/", "generated/"]],
   ["src/workflows/", ["src/core/", "src/operations/", "src/workflows/", "generated/"]],

@@ -35,6 +35,8 @@ const MARKERS = {
   "the class": ["cancelOutbox"],
   // Upper case: the refusal words (core/patterns.ts) say "no_number" wherever a pattern takes it.
   "sendFax's rules": ["NO_NUMBER"],
+  // Only rules with a pattern bring core/patterns.ts: a read of one record has none.
+  "the pattern words": ["is not written the way the API expects"],
 };
 
 /**
@@ -42,7 +44,7 @@ const MARKERS = {
  * above what it measures now. Issue 21's targets (bench/size.js TARGETS: read 7.0 kB, send
  * 8.0 kB, class 11.0 kB) are not met yet; README's Performance section says where each stands.
  */
-const BUDGETS: Record<string, number> = { read: 9100, send: 15750, class: 24700 };
+const BUDGETS: Record<string, number> = { read: 8250, send: 15630, class: 24610 };
 
 const benchUrl = new URL("../bench/size.js", import.meta.url).href;
 let rows: Map<string, Row>;
@@ -78,6 +80,7 @@ describe("bundles of the installed package", () => {
       "the send workflow",
       "the upload workflow",
       "sendFax's rules",
+      "the pattern words",
     ]);
   });
 

@@ -1,7 +1,13 @@
 // generated/rules.ts: one exported constant per operation, in a form bundlers drop when unused.
 // Every rule is a call of its kind's function (src/core/validate.ts: `string({ maxLength: 100 })`),
-// so that a bundle keeps only the checkers its rules use. Rules used more than once (the same
-// component, or identical inline rules) are written once as a module constant and referenced.
+// so that a bundle keeps only the checkers its rules use; a pattern is the constraints of
+// src/core/patterns.ts (`string(pattern("^[0-9]+$", { example: "42" }))`), which bring its check
+// and its words, so that only a bundle with a patterned rule carries them. Rules used more than
+// once (the same component, or identical inline rules) are written once as a module constant.
+// Every byte here is in the bundle of an app that uses the operation, so what goes without saying
+// is left out: the operationId (the constant's name), a JSON body and answer (`bodyType` and
+// `response` say only multipart, binary or empty), a keyword the kind implies (`type`, `format`),
+// and `additionalProperties: false` (an object takes other fields only when it gives their rule).
 // The type every operation's constant satisfies is src/core/rules.ts (`OperationRules`).
 import { isObject, SpecError } from "../openapi.js";
 
@@ -25,7 +31,8 @@ export function emitRules(rules, received = {}) {
 
   const shared = new Map(); // canonical JSON -> constant name
   const declarations = [];
-  const kinds = new Set();
+  const used = new Set(); // the functions of src/core/validate.ts the rules call
+  let usesPattern = false;
   /** The rule as a call of its kind's function; shared rules by the name of their constant. */
   const call = (node, top = false) => {
     const key = JSON.stringify(node);
@@ -38,9 +45,9 @@ export function emitRules(rules, received = {}) {
       return name;
     }
     const kind = kindOf(node);
-    kinds.add(kind);
-    const fields = Object.entries(node)
-      .filter(([k]) => k !== "type")
+    used.add(kind);
+    const fields = Object.entries({ ...node, ...anyValues(kind, node) })
+      .filter(([k, v]) => !implied(k, v))
       .map(([k, v]) => {
         let value;
         if (k === "properties") {
@@ -52,17 +59,35 @@ export function emitRules(rules, received = {}) {
         else value = JSON.stringify(v);
         return `${JSON.stringify(k)}: ${value}`;
       });
+    let constraints = fields.length ? `{ ${fields.join(", ")} }` : "";
+    // A string's length limits and pattern bring their checks (src/core/validate.ts `limits()`,
+    // src/core/patterns.ts `pattern()` with its words): only a string has them.
+    const text = kind === "string" || kind === "dateTime";
+    if (node.minLength !== undefined || node.maxLength !== undefined) {
+      if (!text) throw new SpecError(`a length on a schema of type ${node.type} is not supported`);
+      used.add("limits");
+      constraints = `/* @__PURE__ */ limits(${constraints})`;
+    }
+    if (node.pattern !== undefined) {
+      if (!text) throw new SpecError(`a pattern on a schema of type ${node.type} is not supported`);
+      usesPattern = true;
+      const source = JSON.stringify(node.pattern);
+      constraints = `/* @__PURE__ */ pattern(${constraints ? `${source}, ${constraints}` : source})`;
+    }
     // Pure: a bundler drops the rules of operations an app does not use.
-    return `/* @__PURE__ */ ${kind}(${fields.length ? `{ ${fields.join(", ")} }` : ""})`;
+    return `/* @__PURE__ */ ${kind}(${constraints})`;
   };
 
   const exports = Object.values(rules).map((rule) => {
-    const { params, body, ...rest } = rule;
-    const fields = Object.entries(rest).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
+    // The operationId is the constant's name; JSON (a body, an answer) is what goes unsaid.
+    const { id, params, body, ...rest } = rule;
+    const fields = Object.entries(rest)
+      .filter(([k, v]) => !((k === "bodyType" || k === "response") && v === "json"))
+      .map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
     const paramFields = Object.entries(params).map(([k, v]) => `${JSON.stringify(k)}: ${call(v)}`);
     fields.push(`params: { ${paramFields.join(", ")} }`);
     if (body) fields.push(`body: ${call(body)}`);
-    return `/** \`${rule.method} ${rule.path}\` */\nexport const ${rule.id} = { ${fields.join(", ")} } as const satisfies OperationRules;`;
+    return `/** \`${rule.method} ${rule.path}\` */\nexport const ${id} = { ${fields.join(", ")} } as const satisfies OperationRules;`;
   });
   const receivedExports = Object.entries(received).map(
     ([name, schema]) =>
@@ -74,7 +99,7 @@ export function emitRules(rules, received = {}) {
 // it receives outside an operation's answer). Do not edit. One constant per operation: a bundle
 // keeps only those of the operations an app uses, and only the checkers their rules need.
 import type { OperationRules } from "../src/core/rules.js";
-import { ${[...kinds].sort().join(", ")} } from "../src/core/validate.js";
+${usesPattern ? `import { pattern } from "../src/core/patterns.js";\n` : ""}import { ${[...used].sort().join(", ")} } from "../src/core/validate.js";
 
 export type { AcceptedFormat, OperationRules, RuleExtensions } from "../src/core/rules.js";
 
@@ -103,6 +128,29 @@ function kindOf(node) {
     default:
       throw new SpecError(`a schema of type ${node.type} is not supported by the validator`);
   }
+}
+
+/**
+ * Whether a keyword goes without saying in the call of the rule's kind: `type` and `format` are
+ * the kind's (`dateTime()` is a `faxplus-datetime` string), `pattern` is written as `pattern()`,
+ * and an object takes no fields but its properties unless `additionalProperties` is a rule.
+ */
+function implied(key, value) {
+  if (key === "type" || key === "format" || key === "pattern") return true;
+  return key === "additionalProperties" && value === false;
+}
+
+/**
+ * The parts of a rule that JSON Schema leaves open, written as `json()` (any value): the items of
+ * an array without `items`, the fields of an object with neither `properties` nor
+ * `additionalProperties`. The validator then falls back on nothing: only rules with a free-form
+ * value bring its checker.
+ */
+function anyValues(kind, node) {
+  if (kind === "array" && node.items === undefined) return { items: {} };
+  if (kind === "object" && node.properties === undefined && node.additionalProperties === undefined)
+    return { additionalProperties: {} };
+  return {};
 }
 
 /** The rules nested in a rule (not its properties map itself). */

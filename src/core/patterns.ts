@@ -2,6 +2,47 @@
 // country code and number ..."), never the regex itself. The words come from trying the spec's
 // pattern on sample values, not from reading its text: a vendor's new pattern changes what is
 // said (the minimum of digits, whether `+` is required, an extension, a list) with no hand edit.
+//
+// A rule brings this file with its pattern: generated/rules.ts writes a patterned string
+// `string(pattern("^[+][0-9]{8,}$", { example: "+14155550123" }))`, so that a bundle whose rules
+// have no pattern carries none of it.
+import type { RuleExtensions } from "./rules.js";
+import {
+  fail,
+  quote,
+  type LengthConstraints,
+  type PlainConstraints,
+  type SchemaRules,
+  type StringCheck,
+} from "./validate.js";
+
+/**
+ * The constraints of a string (`string()`, `dateTime()`) that must match the spec's `pattern`:
+ * `source` as the spec writes it, the other `constraints` (an `example` the words show), and the
+ * check that refuses a value the pattern does not match in words, naming the field.
+ */
+export function pattern<
+  const P extends string,
+  const C extends PlainConstraints & LengthConstraints = Record<never, never>,
+>(source: P, constraints?: C): C & { readonly pattern: P; readonly match: StringCheck } {
+  return { ...(constraints as C), pattern: source, match: matchPattern };
+}
+
+/** Refuses a string that `rule.pattern` does not match, saying in words what it asks for. */
+function matchPattern(rule: SchemaRules, value: string, field: string): void {
+  const source = rule.pattern!;
+  if (!regex(source).test(value)) {
+    const example = (rule as RuleExtensions).example;
+    fail(field, `${describePattern(source, example)} (got ${quote(value)})`);
+  }
+}
+
+const compiled = new Map<string, RegExp>();
+function regex(source: string): RegExp {
+  let re = compiled.get(source);
+  if (!re) compiled.set(source, (re = new RegExp(source)));
+  return re;
+}
 
 const NUMBER = "+14155550123";
 const DATE = "2026-11-20 10:00:00";

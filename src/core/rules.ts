@@ -5,21 +5,24 @@
 // satisfy it (`as const satisfies OperationRules`).
 import type { SchemaRules } from "./validate.js";
 
-/** One operation of the spec, as the SDK calls and checks it. */
+/**
+ * One operation of the spec, as the SDK calls and checks it; its operationId is the name of its
+ * constant in generated/rules.ts. What goes without saying is left out (a bundle carries every
+ * byte of it): a body and an answer are JSON unless `bodyType` and `response` say otherwise.
+ */
 export interface OperationRules {
-  /** The spec's operationId. */
-  readonly id: string;
   readonly method: string;
   /** The path template, e.g. `/accounts/{user_id}/faxes/{fax_id}`. */
   readonly path: string;
   /** Parameters, keyed `path.user_id`, `query.limit`, ... */
   readonly params: { readonly [name: string]: SchemaRules };
   readonly body?: SchemaRules;
-  readonly bodyType?: "json" | "multipart";
+  /** A body sent as multipart form data; without it, a body is JSON. */
+  readonly bodyType?: "multipart";
   /** The spec marks the request body as required. */
   readonly bodyRequired?: boolean;
-  /** What a success response holds. */
-  readonly response: "json" | "binary" | "empty";
+  /** A success response that is a file (`binary`) or has no body (`empty`); without it, JSON. */
+  readonly response?: "binary" | "empty";
 }
 
 /**

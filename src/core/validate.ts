@@ -1,13 +1,14 @@
 // Client-side validation from the spec's own rules. generated/rules.ts builds every rule with the
-// kind functions below (`string({ maxLength: 100 })`, `array({ items })`, ...): each rule carries
-// its checker, so a bundle keeps only the checkers of the rules it uses.
+// kind functions below (`string()`, `array({ items })`, ...): each rule carries its checker, so a
+// bundle keeps only the checkers of the rules it uses. A string's limits beyond its type carry
+// their checks too (`string(limits({ maxLength: 100 }))`, `string(pattern("^[+][0-9]+$"))` from
+// patterns.ts), so that a bundle whose strings have none keeps none of them.
 //
 // The input is read once into a plain JSON snapshot while it is checked, and the snapshot is what
 // gets sent: a getter, a `toJSON` or a prototype cannot make the request differ from what was
 // checked. A request the API would refuse is refused here, naming the field, its position and the
 // rule.
 import { ValidationError } from "./errors.js";
-import { describePattern } from "./patterns.js";
 
 /** Nesting deeper than this is refused: no payload of the API comes close. */
 export const MAX_DEPTH = 32;
@@ -31,15 +32,26 @@ export type Checker = (
   walk: Walk,
 ) => Json;
 
+/**
+ * Checks a string against a limit of its rule (its length, its pattern) once it is known to be a
+ * well-formed string, or throws a ValidationError naming `field`.
+ */
+export type StringCheck = (rule: SchemaRules, value: string, field: string) => void;
+
 /** A rule of the spec (the subset of JSON Schema that the SDK validates) with its checker. */
 export interface SchemaRules {
   readonly check: Checker;
   readonly type?: string;
-  readonly format?: string;
   readonly enum?: readonly unknown[];
-  readonly pattern?: string;
+  /** In code points, as JSON Schema counts them; `measure` checks them (`limits()`). */
   readonly minLength?: number;
   readonly maxLength?: number;
+  /** On a string with `minLength` or `maxLength`: the check of them (`limits()`). */
+  readonly measure?: StringCheck;
+  /** The spec's pattern, as the spec writes it; `match` checks it (patterns.ts `pattern()`). */
+  readonly pattern?: string;
+  /** On a string with a pattern: the check of it, after its length (patterns.ts `pattern()`). */
+  readonly match?: StringCheck;
   readonly minItems?: number;
   readonly maxItems?: number;
   readonly minimum?: number;
@@ -54,8 +66,32 @@ export interface SchemaRules {
   readonly nullable?: boolean;
 }
 
-/** The constraints a kind function takes: a rule without its checker and type. */
-type Constraints = Omit<SchemaRules, "check" | "type">;
+/**
+ * Keywords a rule may carry besides the ones the checkers read, for the SDK code that needs them
+ * (src/core/rules.ts `RuleExtensions`: an `example`, `x-accepted-formats`, ...).
+ */
+type Extensions = { readonly example?: string } & { readonly [key: `x-${string}`]: unknown };
+
+/** The constraints that need no check of their own: a rule without its checker and type. */
+export type PlainConstraints = Omit<
+  SchemaRules,
+  "check" | "type" | "minLength" | "maxLength" | "measure" | "pattern" | "match"
+> &
+  Extensions;
+
+/** A string's length limits, with the check of them (`limits()`), or none. */
+export type LengthConstraints =
+  | { readonly minLength?: never; readonly maxLength?: never }
+  | { readonly minLength?: number; readonly maxLength?: number; readonly measure: StringCheck };
+
+/**
+ * The constraints a kind function takes: a rule without its checker and type (the kind's). A
+ * length limit comes with the check of it (`limits()`), a `pattern` with the `match` that checks
+ * it (patterns.ts `pattern()`), never alone.
+ */
+export type Constraints = PlainConstraints &
+  LengthConstraints &
+  ({ readonly pattern?: never } | { readonly pattern: string; readonly match: StringCheck });
 type Rule<Type extends string, C> = C & { readonly type: Type; readonly check: Checker };
 
 /**
@@ -89,13 +125,16 @@ export function walk(
   return rule.check(rule, value, field, depth, state);
 }
 
-function fail(field: string, rule: string): never {
+/** Throws the ValidationError of `field` (`body` when it is the whole body) breaking `rule`. */
+export function fail(field: string, rule: string): never {
   throw new ValidationError(field || "body", rule);
 }
 
-// The kinds. Each returns its constraints with its checker and JSON Schema type.
+// The kinds. Each returns its constraints with its checker and JSON Schema type. A format is the
+// kind's (`dateTime()` is format `faxplus-datetime`, `binary()` format `binary`): a reader that
+// needs it compares the checker (`rule.check === dateTime().check`).
 
-/** A string: length in code points, as JSON Schema counts them; pattern; enum. */
+/** A string: well-formed Unicode; enum; its length (`limits()`) and pattern (`pattern()`) if any. */
 export function string<const C extends Constraints>(constraints?: C): Rule<"string", C> {
   return { ...(constraints as C), type: "string", check: checkString };
 }
@@ -125,14 +164,17 @@ export function boolean<const C extends Constraints>(constraints?: C): Rule<"boo
   return { ...(constraints as C), type: "boolean", check: checkBoolean };
 }
 
-/** An array of `items`, with `minItems` to `maxItems` of them. */
-export function array<const C extends Constraints>(constraints?: C): Rule<"array", C> {
-  return { ...(constraints as C), type: "array", check: checkArray };
+/** An array of `items` (`json()` for any), with `minItems` to `maxItems` of them. */
+export function array<const C extends Constraints & { readonly items: SchemaRules }>(
+  constraints: C,
+): Rule<"array", C> {
+  return { ...constraints, type: "array", check: checkArray };
 }
 
 /**
- * An object. With `properties` and no `additionalProperties` it takes no other fields: a typo
- * would otherwise be sent and ignored. `x-at-least-one-of` fields must not all be empty.
+ * An object of the fields of `properties`, and of others only when `additionalProperties` is
+ * their rule (`object({ additionalProperties: json() })` is any object): a typo would otherwise be
+ * sent and ignored. `x-at-least-one-of` fields must not all be empty.
  */
 export function object<const C extends Constraints>(constraints?: C): Rule<"object", C> {
   return { ...(constraints as C), type: "object", check: checkObject };
@@ -148,7 +190,23 @@ export function json<const C extends Constraints>(constraints?: C): Rule<"json",
 function checkString(rule: SchemaRules, value: unknown, field: string): Json {
   if (typeof value !== "string") return fail(field, "must be a string");
   if (!isWellFormed(value)) fail(field, "must be well-formed Unicode (no lone surrogates)");
-  const { minLength: min, maxLength: max, pattern } = rule;
+  rule.measure?.(rule, value, field);
+  rule.match?.(rule, value, field);
+  return value;
+}
+
+/**
+ * The constraints of a string with a `minLength` or `maxLength` (in code points, as JSON Schema
+ * counts them), with the check of them: `string(limits({ maxLength: 100 }))`.
+ */
+export function limits<
+  const C extends PlainConstraints & { readonly minLength?: number; readonly maxLength?: number },
+>(constraints: C): C & { readonly measure: StringCheck } {
+  return { ...constraints, measure: checkLength };
+}
+
+function checkLength(rule: SchemaRules, value: string, field: string): void {
+  const { minLength: min, maxLength: max } = rule;
   // A string has at most `length` code points and at least half as many: most strings need no count.
   if (min !== undefined && value.length < 2 * min && codePoints(value, min) < min) {
     fail(
@@ -161,13 +219,6 @@ function checkString(rule: SchemaRules, value: unknown, field: string): Json {
   if (max !== undefined && value.length > max && codePoints(value, max + 1) > max) {
     fail(field, `must be at most ${characters(max)} (got ${codePoints(value)})`);
   }
-  if (pattern !== undefined && !regex(pattern).test(value)) {
-    fail(
-      field,
-      `${describePattern(pattern, (rule as { example?: unknown }).example)} (got ${quote(value)})`,
-    );
-  }
-  return value;
 }
 
 function checkDateTime(rule: SchemaRules, value: unknown, field: string): Json {
@@ -218,7 +269,7 @@ function checkArray(
   }
   if (state.values + length > MAX_VALUES)
     fail(field, `must hold at most ${MAX_VALUES} values in all`);
-  const items = rule.items ?? ANY;
+  const items = rule.items!; // array() requires them
   const out: Json[] = [];
   for (let i = 0; i < length; i++) {
     const item = read(field, () => value[i]);
@@ -247,12 +298,11 @@ function checkObject(
   if (oneOf && oneOf.every((key) => isEmpty(fields[key]))) {
     fail(oneOf.map(name).join(" or "), "at least one of them is required");
   }
-  const closed = extra === false || (properties !== undefined && extra === undefined);
   const out: { [key: string]: Json } = {};
   for (const key of Object.keys(fields)) {
-    const known = properties && Object.hasOwn(properties, key) ? properties[key] : undefined;
-    if (!known && closed) fail(name(key), "is not a field of this request");
-    const copy = walk(known ?? (extra || ANY), fields[key], name(key), depth + 1, state);
+    const known = properties && Object.hasOwn(properties, key) ? properties[key] : extra || null;
+    if (!known) fail(name(key), "is not a field of this request");
+    const copy = walk(known, fields[key], name(key), depth + 1, state);
     // `__proto__` as data: an own field, never the copy's prototype.
     if (key === "__proto__") {
       Object.defineProperty(out, key, {
@@ -277,13 +327,17 @@ function checkJson(
   if (typeof value === "string") return checkString(ANY, value, field);
   if (typeof value === "number")
     return Number.isFinite(value) ? value : fail(field, "must be a finite number");
-  if (isArray(value, field)) return checkArray(ANY, value, field, depth, state);
-  if (typeof value === "object") return checkObject(ANY, value, field, depth, state);
+  if (isArray(value, field)) return checkArray(ANY_ARRAY, value, field, depth, state);
+  if (typeof value === "object") return checkObject(ANY_OBJECT, value, field, depth, state);
   return fail(field, `must be a JSON value (got ${typeof value})`);
 }
 
-/** Any JSON value: the rule of a free-form object's fields. */
+// Any JSON value, and the array and object of them that a free-form value may be (their checkers
+// read no type). Only json() reaches them: a bundle whose rules have no free-form value carries
+// none of checkJson.
 const ANY: SchemaRules = { type: "json", check: checkJson };
+const ANY_ARRAY: SchemaRules = { check: checkArray, items: ANY };
+const ANY_OBJECT: SchemaRules = { check: checkObject, additionalProperties: ANY };
 
 /**
  * The own enumerable fields of a caller's plain object, each read once into an object without
@@ -420,18 +474,11 @@ export function parseJson(text: string): unknown {
   }
 }
 
-const compiled = new Map<string, RegExp>();
-function regex(pattern: string): RegExp {
-  let re = compiled.get(pattern);
-  if (!re) compiled.set(pattern, (re = new RegExp(pattern)));
-  return re;
-}
-
 function characters(count: number): string {
   return count === 1 ? "1 character" : `${count} characters`;
 }
 
 /** A value for an error message: JSON-quoted and cut at 80 characters. */
-function quote(value: string): string {
+export function quote(value: string): string {
   return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
 }

@@ -23,10 +23,16 @@ type OperationId = {
   [K in keyof typeof rules]: (typeof rules)[K] extends OperationRules ? K : never;
 }[keyof typeof rules];
 
+/** An operation of the spec as the mock routes it: its rules and its operationId. */
+export interface MockOperation extends OperationRules {
+  /** The operationId: the name of the operation's constant in generated/rules.ts. */
+  readonly id: string;
+}
+
 export interface Context {
   state: MockState;
   /** The operation's rules, from generated/rules.ts. */
-  operation: OperationRules;
+  operation: MockOperation;
   /** Decoded path parameters. */
   params: Record<string, string>;
   query: URLSearchParams;
@@ -53,7 +59,7 @@ type Handler = (ctx: Context) => Reply | Promise<Reply>;
 
 export interface Route {
   /** The operation's rules; its `id`, `method` and `path` are the route's. */
-  operation: OperationRules;
+  operation: MockOperation;
   handle: Handler;
   /** Whether the mock has hand-written behaviour for it (else the generic answer). */
   handwritten: boolean;
@@ -329,17 +335,17 @@ const handlers = {
   },
 } satisfies { readonly [K in OperationId]?: Handler };
 
-/** The operations of generated/rules.ts. */
-export const operations: readonly OperationRules[] = Object.values(
-  rules as Record<string, object>,
-).filter((value): value is OperationRules => "method" in value && "path" in value && "id" in value);
+/** The operations of generated/rules.ts, each with its constant's name as its `id`. */
+export const operations: readonly MockOperation[] = Object.entries(rules as Record<string, object>)
+  .filter((entry): entry is [string, OperationRules] => "method" in entry[1] && "path" in entry[1])
+  .map(([id, operation]) => ({ ...operation, id }));
 
 /**
  * One route per operation: its handler, or the generic answer of an operation the mock keeps no
  * state for. Sorted so that a literal segment wins over a parameter in the same place
  * (`/accounts/self/member-details/{id}` before `/accounts/{user_id}/faxes/{fax_id}`).
  */
-export function createRoutes(from: readonly OperationRules[] = operations): Route[] {
+export function createRoutes(from: readonly MockOperation[] = operations): Route[] {
   return from
     .map((operation) => {
       const handler = (handlers as Partial<Record<string, Handler>>)[operation.id];

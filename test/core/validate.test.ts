@@ -5,11 +5,14 @@ import * as rules from "../../generated/rules.js";
 import type { OperationRules } from "../../generated/rules.js";
 import {
   isCalendarTime,
+  json,
+  limits,
   object,
   snapshot,
   string,
   type SchemaRules,
 } from "../../src/core/validate.js";
+import { pattern } from "../../src/core/patterns.js";
 
 describe("isCalendarTime", () => {
   it.each([
@@ -46,6 +49,20 @@ describe("messages", () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect(error?.field).toBe(key);
     expect(error?.message.length).toBeLessThan(200);
+  });
+});
+
+describe("objects", () => {
+  it("take the fields of their properties, and others only when additionalProperties is their rule", () => {
+    const listed = object({ properties: { a: string() } });
+    expect(snapshot(listed, { a: "x" })).toEqual({ a: "x" });
+    expect(() => snapshot(listed, { b: 1 })).toThrow("b: is not a field of this request");
+    expect(() => snapshot(object(), { b: 1 })).toThrow("b: is not a field of this request");
+    // A free-form object (the spec lists no fields): any JSON, nested too, copied as it is.
+    const freeForm = object({ additionalProperties: json() });
+    const value = { b: 1, c: [null, { d: "e" }], __proto__x: true };
+    expect(snapshot(freeForm, value)).toEqual(value);
+    expect(() => snapshot(freeForm, { b: [Infinity] })).toThrow("b[0]: must be a finite number");
   });
 });
 
@@ -92,7 +109,7 @@ describe("refusals of a pattern, in words", () => {
 
   it("say what a fax number looks like, with an example the spec's pattern accepts", () => {
     const to = (rules.sendFax.body.properties.to.items as SchemaRules).pattern!;
-    const words = refusal(string({ pattern: to }), "555-0100");
+    const words = refusal(string(pattern(to)), "555-0100");
     expect(words).toMatch(/^must be a fax number: \+ then the country code and number/);
     const example = /e\.g\. (\S+?)[;,]/.exec(words)?.[1];
     expect(example).toBeDefined();
@@ -104,13 +121,13 @@ describe("refusals of a pattern, in words", () => {
   });
 
   it("follow a changed pattern: another minimum of digits, no extension", () => {
-    const words = refusal(string({ pattern: "^[+][0-9]{10,}$" }), "1");
+    const words = refusal(string(pattern("^[+][0-9]{10,}$")), "1");
     expect(words).toMatch(/at least 10 digits/);
     expect(words).not.toMatch(/extension/);
   });
 
   it("use the spec's own example when the pattern accepts it", () => {
-    const rule = { ...string({ pattern: "^[+][0-9]{8,}$" }), example: "+442079460018" };
+    const rule = string(pattern("^[+][0-9]{8,}$", { example: "+442079460018" }));
     expect(refusal(rule, "1")).toContain("e.g. +442079460018");
   });
 
@@ -124,9 +141,20 @@ describe("refusals of a pattern, in words", () => {
   });
 
   it("say that an ID must not be empty", () => {
-    expect(refusal(string({ minLength: 1 }), "")).toBe("must not be empty");
-    expect(refusal(string({ minLength: 1, maxLength: 32 }), "x".repeat(33))).toBe(
+    expect(refusal(string(limits({ minLength: 1 })), "")).toBe("must not be empty");
+    expect(refusal(string(limits({ minLength: 1, maxLength: 32 })), "x".repeat(33))).toBe(
       "must be at most 32 characters (got 33)",
     );
+  });
+
+  it("come with the limit that needs them: a length or a pattern without its check does not compile", () => {
+    // Either would be a rule that looks checked and is not: the check travels with the limit.
+    // @ts-expect-error a maxLength without limits()
+    expect(snapshot(string({ maxLength: 5 }), "x".repeat(6))).toBe("xxxxxx");
+    // @ts-expect-error a pattern without pattern()
+    expect(snapshot(string({ pattern: "^x$" }), "y")).toBe("y");
+    const both = string(pattern("^x+$", limits({ maxLength: 3 })));
+    expect(refusal(both, "xxxx")).toBe("must be at most 3 characters (got 4)");
+    expect(refusal(both, "y")).toBe('is not written the way the API expects (got "y")');
   });
 });

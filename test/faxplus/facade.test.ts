@@ -8,10 +8,13 @@ import * as sdk from "../../src/index.js";
 import { FaxPlus } from "../../src/index.js";
 import { startServer } from "../support/server.js";
 
-/** The operations of generated/rules.ts (its other exports are the rules of received data). */
+/**
+ * The operations of generated/rules.ts (its other exports are the rules of received data), each
+ * with its operationId: the name of its constant.
+ */
 const operations = Object.entries(rules as Record<string, object>)
   .filter(([, value]) => "method" in value && "path" in value)
-  .map(([, value]) => value as rules.OperationRules);
+  .map(([id, value]) => ({ ...(value as rules.OperationRules), id }));
 
 describe("every operation of the spec", () => {
   it("is a standalone function of the main entry", () => {

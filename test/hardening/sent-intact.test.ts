@@ -8,7 +8,7 @@ import * as rules from "../../generated/rules.js";
 import type { OperationRules } from "../../generated/rules.js";
 import { FaxPlus } from "../../src/index.js";
 import type { SendFaxInput } from "../../src/index.js";
-import type { Json, SchemaRules } from "../../src/core/validate.js";
+import { binary, type Json, type SchemaRules } from "../../src/core/validate.js";
 import { parseMultipart, type SeenRequest } from "../support/server.js";
 import { canonical, recorder, runs, text, valid, type Recorder } from "./generators.js";
 
@@ -29,25 +29,29 @@ beforeAll(async () => {
 });
 afterAll(() => rec.server.close());
 
-/** Every operation of the spec, from generated/rules.ts. */
-const operations = (Object.values(rules) as unknown[]).filter(
-  (value): value is OperationRules =>
-    typeof (value as Partial<OperationRules>).id === "string" &&
-    typeof (value as Partial<OperationRules>).method === "string",
-);
+/** Every operation of the spec, from generated/rules.ts, with its operationId (its name there). */
+const operations = (Object.entries(rules) as [string, unknown][])
+  .filter(
+    (entry): entry is [string, OperationRules] =>
+      typeof (entry[1] as Partial<OperationRules>).method === "string",
+  )
+  .map(([id, operation]) => ({ ...operation, id }));
+
+/** The checker of a file part (format `binary`), to recognise one in a multipart body's rules. */
+const FILE_PART = binary().check;
 
 /** A path parameter: the spec says string; the SDK also refuses "", "." and "..". */
 const pathValue = text(1, 10).filter((value) => value !== "." && value !== "..");
 
 /** Parameters of one operation: path, query, and body fields (a Blob for a file part). */
 interface Generated {
-  operation: OperationRules;
+  operation: OperationRules & { id: string };
   path: Record<string, string>;
   query: Record<string, Json>;
   body: Record<string, unknown> | undefined;
 }
 
-function parametersOf(operation: OperationRules): fc.Arbitrary<Generated> {
+function parametersOf(operation: OperationRules & { id: string }): fc.Arbitrary<Generated> {
   const path: Record<string, fc.Arbitrary<string>> = {};
   const query: Record<string, fc.Arbitrary<Json>> = {};
   const requiredQuery: string[] = [];
@@ -78,7 +82,7 @@ function multipart(rule: SchemaRules): fc.Arbitrary<Record<string, unknown>> {
   const parts: Record<string, fc.Arbitrary<unknown>> = {};
   for (const [key, sub] of Object.entries(rule.properties ?? {})) {
     parts[key] =
-      sub.format === "binary"
+      sub.check === FILE_PART
         ? fc.uint8Array({ maxLength: 64 }).map((data) => new Blob([data]))
         : valid(sub);
   }

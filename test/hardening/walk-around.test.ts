@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as rules from "../../generated/rules.js";
 import { FaxPlus, ValidationError } from "../../src/index.js";
 import type { SendFaxInput } from "../../src/index.js";
+import type { SchemaRules } from "../../src/core/validate.js";
 import { failure } from "../support/server.js";
 import {
   canonical,
@@ -95,7 +96,7 @@ describe("keys named like Object.prototype members", () => {
 
   it("are data in a free-form object: sent as own fields, exactly", async () => {
     // settings.options of updateAccount is an object without listed fields.
-    const freeForm = rules.updateUser.body.properties.settings.properties.options;
+    const freeForm: SchemaRules = rules.updateUser.body.properties.settings.properties.options;
     expect(freeForm.properties).toBeUndefined();
     rec.answer(() => ({ status: 204 }));
     await fc.assert(

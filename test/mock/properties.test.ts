@@ -39,10 +39,13 @@ async function expectServing(server: MockServer): Promise<void> {
 
 // The rules of the spec, read from generated/rules.ts.
 
-type Operation = rules.OperationRules;
-const operations = Object.values(rules as Record<string, unknown>).filter(
-  (value): value is Operation => typeof value === "object" && value !== null && "method" in value,
-);
+type Operation = rules.OperationRules & { id: string };
+const operations: Operation[] = Object.entries(rules as Record<string, unknown>)
+  .filter(
+    (entry): entry is [string, rules.OperationRules] =>
+      typeof entry[1] === "object" && entry[1] !== null && "method" in entry[1],
+  )
+  .map(([id, operation]) => ({ ...operation, id }));
 
 /** The rule at `path` below `rule`: property names, or "[]" for the items of an array. */
 function ruleAt(rule: SchemaRules | undefined, ...path: string[]): SchemaRules {

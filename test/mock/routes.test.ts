@@ -3,24 +3,30 @@
 // in-process here from the generated rules plus two operations a vendor page might add; the
 // same through a real regeneration is in test/operations/new-operation.test.ts.
 import { describe, expect, it } from "vitest";
-import { integer, object, string } from "../../src/core/validate.js";
-import type { OperationRules } from "../../generated/rules.js";
-import { createRoutes, HttpError, operations, type Reply, Router } from "../../src/mock/routes.js";
+import { pattern } from "../../src/core/patterns.js";
+import { integer, limits, object, string } from "../../src/core/validate.js";
+import {
+  createRoutes,
+  HttpError,
+  type MockOperation,
+  operations,
+  type Reply,
+  Router,
+} from "../../src/mock/routes.js";
 import { checkQuery } from "../../src/mock/routes.js";
 import { MockState } from "../../src/mock/state.js";
 
-const getContact: OperationRules = {
+const getContact: MockOperation = {
   id: "getContact",
   method: "GET",
   path: "/accounts/{user_id}/contacts/{contact_id}",
-  response: "json",
   params: {
     "path.user_id": string({ required: true }),
-    "path.contact_id": string({ required: true, pattern: "^c[0-9]+$" }),
+    "path.contact_id": string(pattern("^c[0-9]+$", { required: true })),
     "query.limit": integer({ minimum: 1 }),
   },
 };
-const deleteContact: OperationRules = {
+const deleteContact: MockOperation = {
   id: "deleteContact",
   method: "DELETE",
   path: "/accounts/{user_id}/contacts/{contact_id}",
@@ -28,15 +34,13 @@ const deleteContact: OperationRules = {
   params: { "path.user_id": string({ required: true }) },
 };
 
-const createContact: OperationRules = {
+const createContact: MockOperation = {
   id: "createContact",
   method: "POST",
   path: "/accounts/{user_id}/contacts",
-  response: "json",
-  bodyType: "json",
   bodyRequired: true,
   params: { "path.user_id": string({ required: true }) },
-  body: object({ required: ["name"], properties: { name: string({ maxLength: 5 }) } }),
+  body: object({ required: ["name"], properties: { name: string(limits({ maxLength: 5 })) } }),
 };
 
 const router = new Router(createRoutes([...operations, getContact, deleteContact, createContact]));
@@ -112,11 +116,10 @@ describe("an operation new to the spec", () => {
 });
 
 it("prefers a literal segment to a parameter in the same place, whatever the spec's order", () => {
-  const anything: OperationRules = {
+  const anything: MockOperation = {
     id: "getAnything",
     method: "GET",
     path: "/accounts/{user_id}/{kind}/{id}",
-    response: "json",
     params: {},
   };
   for (const order of [[anything, ...operations], [...operations, anything].reverse()]) {
