@@ -231,8 +231,7 @@ interface Plan {
 type Outcome = "updated" | "notFound" | "forbidden" | "conflict" | "notAttempted" | BulkFailure;
 
 async function run(ids: readonly string[], plan: Plan): Promise<WithResponse<BulkUpdateResult>> {
-  const seen = new Set(ids);
-  const unique = seen.size === ids.length ? ids : [...seen];
+  const unique = deduped(ids);
   /** The outcome of `unique[i]`, by position: the result lists come out in input order. */
   const outcome: Outcome[] = new Array<Outcome>(unique.length);
   /** Set when no further batch may go out: a caller's abort, or a request-level 4xx. */
@@ -339,6 +338,15 @@ async function run(ids: readonly string[], plan: Plan): Promise<WithResponse<Bul
   if (aborted && result.notAttempted.length === unique.length) throw stopped?.reason;
   const data: BulkUpdateResult = stopped ? { ...result, stoppedBy: stopped.reason } : result;
   return { data, response: last ?? new Response(null, { status: 204 }) };
+}
+
+/**
+ * `ids` without repeats, first occurrences kept (`ids` itself when it has none). The Set is
+ * dropped here, not held across the whole update.
+ */
+function deduped(ids: readonly string[]): readonly string[] {
+  const seen = new Set(ids);
+  return seen.size === ids.length ? ids : [...seen];
 }
 
 /** The result lists, in input order. */
