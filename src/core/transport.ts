@@ -230,6 +230,7 @@ export class Attempt implements Deadline, Reading {
 
   stop(reason: unknown): void {
     this.controller.abort(reason);
+    this.finish();
     // The deadline and a caller's abort end a read even when the body never settles (Node's fetch
     // can leave it pending after a retried 421 whose connection dropped).
     this.stopRead?.(reason);
@@ -256,10 +257,9 @@ export class Attempt implements Deadline, Reading {
       return read(response, this);
     }
     return new Promise<T>((resolve, reject) => {
-      this.stopRead = (reason) => {
-        this.finish();
-        reject(reason);
-      };
+      // `reject` itself: V8 puts a function literal assigned to a property in old space, where
+      // it would keep every answer alive (through its scope) until the next full GC.
+      this.stopRead = reject;
       read(response, this).then(
         (value) => {
           if (!this.handedOn) this.finish();

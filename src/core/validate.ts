@@ -404,14 +404,9 @@ function codePoints(text: string, stop = Number.POSITIVE_INFINITY): number {
   return count;
 }
 
+/** No lone surrogate: with the `u` flag a pair is one code point, so `\p{Cs}` matches only those. */
 function isWellFormed(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if ((unit & 0xf800) !== 0xd800) continue; // not a surrogate
-    if (unit > 0xdbff || (text.charCodeAt(i + 1) & 0xfc00) !== 0xdc00) return false;
-    i++;
-  }
-  return true;
+  return !/\p{Cs}/u.test(text);
 }
 
 /**

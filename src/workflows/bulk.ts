@@ -131,13 +131,31 @@ const checkedJson: BodyEncoder = (_rules, fields) => ({
   type: "application/json",
 });
 
-const BUCKETS = {
-  204: "updated",
-  403: "forbidden",
-  404: "notFound",
-  409: "conflict",
-  500: "retry",
-} as const satisfies Record<BulkItemCode, string>;
+/**
+ * Where an item code puts its ID; undefined for a code the spec does not list. (A switch: an
+ * object keyed by the codes is a slow lookup, once per ID.)
+ */
+function bucketOf(code: number) {
+  const listed = code as BulkItemCode;
+  switch (listed) {
+    case 204:
+      return "updated";
+    case 403:
+      return "forbidden";
+    case 404:
+      return "notFound";
+    case 409:
+      return "conflict";
+    case 500:
+      return "retry";
+    default: {
+      // Compiles only while every code the spec lists has its case above.
+      const unlisted: never = listed;
+      void unlisted;
+      return undefined;
+    }
+  }
+}
 
 const BULK_OPTIONS = new Set(["maxRetries", "timeout", "signal", "concurrency", "onProgress"]);
 
@@ -174,13 +192,14 @@ async function bulk(
     throw new ValidationError("onProgress", "must be a function");
   }
   const { concurrency: _, onProgress: __, ...rest } = given;
-  const request = rest as RequestOptions;
+  // Without request options, each batch takes the client's settings as they are.
+  const request = Object.keys(rest).length ? (rest as RequestOptions) : undefined;
   checkRequestOptions(client, request); // refuses bad request options now
   return run(list, {
     operation,
     batchSize: rule.properties.ids.maxItems,
     concurrency: concurrency as number,
-    signal: request.signal,
+    signal: request?.signal,
     onProgress: onProgress as BulkOptions["onProgress"],
     sendBatch: (batch) =>
       callOperation<Answer["data"]>(
@@ -208,27 +227,13 @@ interface Plan {
   sendBatch: (ids: string[]) => Promise<Answer>;
 }
 
-/** The outcome lists of a bulk update, or of one of its batches. */
-interface Outcomes {
-  updated: string[];
-  notFound: string[];
-  forbidden: string[];
-  conflict: string[];
-  failed: BulkFailure[];
-  notAttempted: string[];
-}
-
-const outcomes = (): Outcomes => ({
-  updated: [],
-  notFound: [],
-  forbidden: [],
-  conflict: [],
-  failed: [],
-  notAttempted: [],
-});
+/** Where an ID ended up: a list of the result, or its entry in `failed`. */
+type Outcome = "updated" | "notFound" | "forbidden" | "conflict" | "notAttempted" | BulkFailure;
 
 async function run(ids: readonly string[], plan: Plan): Promise<WithResponse<BulkUpdateResult>> {
-  const unique = [...new Set(ids)];
+  const unique = deduped(ids);
+  /** The outcome of `unique[i]`, by position: the result lists come out in input order. */
+  const outcome: Outcome[] = new Array<Outcome>(unique.length);
   /** Set when no further batch may go out: a caller's abort, or a request-level 4xx. */
   let stopped: { reason: unknown } | undefined;
   let last: Response | undefined;
@@ -243,13 +248,23 @@ async function run(ids: readonly string[], plan: Plan): Promise<WithResponse<Bul
   };
   progress(0);
 
-  /** Sends `list` in batches; each batch's outcomes in `parts`, in batch (so input) order. */
-  async function round(list: string[], finalRound: boolean, parts: Outcomes[]): Promise<string[]> {
-    const retry: string[] = [];
-    await pool(chunk(list, plan.batchSize), plan.concurrency, async (batch, index) => {
-      const result = (parts[index] = outcomes());
+  /**
+   * Sends `list` in batches, `list[k]` being `unique[at[k]]` (`unique[k]` without `at`); returns
+   * the positions of item-level 500s, to be retried unless this is the final round.
+   */
+  async function round(
+    list: readonly string[],
+    at: readonly number[] | undefined,
+    finalRound: boolean,
+  ): Promise<number[]> {
+    const retry: number[] = [];
+    const size = plan.batchSize;
+    await pool(Math.ceil(list.length / size), plan.concurrency, async (index) => {
+      const start = index * size;
+      const batch = list.slice(start, start + size);
+      const position = (j: number) => (at ? (at[start + j] as number) : start + j);
       if (!stopped && plan.signal?.aborted) stopped = { reason: plan.signal.reason };
-      if (stopped) return unanswered(result, batch, finalRound);
+      if (stopped) return unanswered(batch, position, finalRound);
       let answer: Answer;
       try {
         answer = await plan.sendBatch(batch);
@@ -257,38 +272,39 @@ async function run(ids: readonly string[], plan: Plan): Promise<WithResponse<Bul
         // A caller's abort means: send no more, and this batch has no answer. It is never retried.
         if (plan.signal?.aborted) {
           stopped ??= { reason: plan.signal.reason };
-          return unanswered(result, batch, finalRound);
+          return unanswered(batch, position, finalRound);
         }
         // A request-level 4xx (bad token, no permission, bad input) would repeat for every batch.
         if (error instanceof ApiError && error.status < 500 && ![408, 429].includes(error.status)) {
           stopped ??= { reason: error };
         }
-        return fail(result, batch, reasonOf(error));
+        return fail(batch, position, reasonOf(error));
       }
       last = answer.response;
-      const codes = itemCodes(answer, plan.operation);
-      if (codes instanceof Error) return fail(result, batch, codes);
+      const codes = itemCodes(answer, plan.operation, batch);
+      if (codes instanceof Error) return fail(batch, position, codes);
       let again = 0;
-      for (const id of batch) {
-        const code = codes.get(id);
-        const bucket = code === undefined ? undefined : BUCKETS[code as BulkItemCode];
+      for (let j = 0; j < batch.length; j++) {
+        const id = batch[j] as string;
+        const code = codes[j];
+        const bucket = code === undefined ? undefined : bucketOf(code);
         if (code === undefined) {
           const error = `the answer has no result for ${id}`;
-          result.failed.push({
+          outcome[position(j)] = {
             id,
             error: new UnexpectedResponseError(answer.response, plan.operation, error),
-          });
+          };
         } else if (bucket === undefined) {
           const error = `item code ${code} for ${id} is not one the spec lists`;
-          result.failed.push({
+          outcome[position(j)] = {
             id,
             code,
             error: new UnexpectedResponseError(answer.response, plan.operation, error),
-          });
-        } else if (bucket !== "retry") result[bucket].push(id);
-        else if (finalRound) result.failed.push({ id, code: 500 });
+          };
+        } else if (bucket !== "retry") outcome[position(j)] = bucket;
+        else if (finalRound) outcome[position(j)] = { id, code: 500 };
         else {
-          retry.push(id);
+          retry.push(position(j));
           again++;
         }
       }
@@ -296,25 +312,27 @@ async function run(ids: readonly string[], plan: Plan): Promise<WithResponse<Bul
     });
     return retry;
   }
-  function fail(result: Outcomes, batch: string[], error: Error) {
-    for (const id of batch) result.failed.push({ id, error });
+  function fail(batch: string[], position: (j: number) => number, error: Error) {
+    for (let j = 0; j < batch.length; j++) outcome[position(j)] = { id: batch[j] as string, error };
     progress(batch.length);
   }
   /** A batch the update stopped before (or while) sending: no outcome, not counted as done. */
-  function unanswered(result: Outcomes, batch: string[], finalRound: boolean) {
+  function unanswered(batch: string[], position: (j: number) => number, finalRound: boolean) {
     // An item-level 500 waiting for its retry keeps that answer as its outcome.
-    if (finalRound) for (const id of batch) result.failed.push({ id, code: 500 });
-    else result.notAttempted.push(...batch);
+    for (let j = 0; j < batch.length; j++) {
+      outcome[position(j)] = finalRound ? { id: batch[j] as string, code: 500 } : "notAttempted";
+    }
   }
 
-  const parts: Outcomes[] = [];
-  const again = await round(unique, false, parts);
+  const again = await round(unique, undefined, false);
   if (again.length) {
-    const retried: Outcomes[] = [];
-    await round(again, true, retried);
-    parts.push(...retried);
+    await round(
+      again.map((i) => unique[i] as string),
+      again,
+      true,
+    );
   }
-  const result = merge(parts, again.length ? unique : undefined);
+  const result = collect(unique, outcome);
   // Aborted before any batch got an answer: like any call, it rejects with the abort reason.
   const aborted = stopped && plan.signal?.aborted && stopped.reason === plan.signal.reason;
   if (aborted && result.notAttempted.length === unique.length) throw stopped?.reason;
@@ -323,70 +341,71 @@ async function run(ids: readonly string[], plan: Plan): Promise<WithResponse<Bul
 }
 
 /**
- * The batches' outcomes joined. The first round's batches are in input order already; when a
- * follow-up round ran (item 500s retried), its IDs are sorted back into `order`.
+ * `ids` without repeats, first occurrences kept (`ids` itself when it has none). The Set is
+ * dropped here, not held across the whole update.
  */
-function merge(parts: Outcomes[], order: string[] | undefined): Outcomes {
-  const all = outcomes();
-  for (const part of parts) {
-    all.updated.push(...part.updated);
-    all.notFound.push(...part.notFound);
-    all.forbidden.push(...part.forbidden);
-    all.conflict.push(...part.conflict);
-    all.failed.push(...part.failed);
-    all.notAttempted.push(...part.notAttempted);
-  }
-  if (order) {
-    const position = new Map(order.map((id, i) => [id, i]));
-    const byInput = (a: string, b: string) => (position.get(a) ?? 0) - (position.get(b) ?? 0);
-    for (const list of [all.updated, all.notFound, all.forbidden, all.conflict, all.notAttempted])
-      list.sort(byInput);
-    all.failed.sort((a, b) => byInput(a.id, b.id));
-  }
-  return all;
+function deduped(ids: readonly string[]): readonly string[] {
+  const seen = new Set(ids);
+  return seen.size === ids.length ? ids : [...seen];
 }
 
-/** The per-item codes of a batch's answer, or the error that it is not what the spec says. */
+/** The result lists, in input order. */
+function collect(unique: readonly string[], outcome: readonly Outcome[]): BulkUpdateResult {
+  const result = {
+    updated: [] as string[],
+    notFound: [] as string[],
+    forbidden: [] as string[],
+    conflict: [] as string[],
+    failed: [] as BulkFailure[],
+    notAttempted: [] as string[],
+  };
+  for (let i = 0; i < unique.length; i++) {
+    // Every position has its outcome once the rounds are done; none is ever dropped.
+    const o = outcome[i] ?? "notAttempted";
+    if (typeof o === "string") result[o].push(unique[i] as string);
+    else result.failed.push(o);
+  }
+  return result;
+}
+
+/**
+ * The per-item codes of a batch's answer, in the batch's order (undefined: the answer has no
+ * result for that ID), or the error that it is not what the spec says. An answer that lists the
+ * batch's IDs in their order (the usual one) is read as it is; any other by ID.
+ */
 function itemCodes(
   { data, response }: Answer,
   operation: BulkOperation,
-): Map<string, number> | Error {
+  batch: readonly string[],
+): (number | undefined)[] | Error {
   const results = data?.results;
   const malformed = (what: string) => new UnexpectedResponseError(response, operation, what);
   if (!Array.isArray(results)) return malformed("the answer has no results list");
-  const codes = new Map<string, number>();
-  for (const item of results as unknown[]) {
-    const { id, code } = (item ?? {}) as { id?: unknown; code?: unknown };
+  const codes: (number | undefined)[] = [];
+  let inOrder = results.length === batch.length;
+  for (let i = 0; i < results.length; i++) {
+    const { id, code } = ((results as unknown[])[i] ?? {}) as { id?: unknown; code?: unknown };
     if (typeof id !== "string" || typeof code !== "number") {
       return malformed("a result is not an {id, code} pair");
     }
-    codes.set(id, code);
+    if (inOrder && id === batch[i]) codes.push(code);
+    else inOrder = false;
   }
-  return codes;
+  if (inOrder) return codes;
+  const byId = new Map<string, number>();
+  for (const { id, code } of results as { id: string; code: number }[]) byId.set(id, code);
+  return batch.map((id) => byId.get(id));
 }
 
 function reasonOf(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-/** Runs `work` on every item with at most `concurrency` in flight. */
-async function pool<T>(
-  items: T[],
-  concurrency: number,
-  work: (item: T, index: number) => Promise<void>,
-) {
+/** Runs `work(0)` ... `work(count - 1)` with at most `concurrency` in flight. */
+async function pool(count: number, concurrency: number, work: (index: number) => Promise<void>) {
   let next = 0;
   const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      await work(items[index] as T, index);
-    }
+    while (next < count) await work(next++);
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
 }

@@ -55,6 +55,25 @@ describe("bulk updates", () => {
     expect(result.failed).toEqual([]);
   });
 
+  it("reads an answer by ID when it lists the IDs in another order, leaves one out or adds another", async () => {
+    const fax = await client((request) => {
+      const sent = (request.json as Body).ids;
+      const results = sent.map((id) => ({ id, code: id === "f2" ? 404 : 204 })).reverse();
+      if (sent.includes("f4"))
+        results.splice(
+          results.findIndex((r) => r.id === "f4"),
+          1,
+        );
+      results.push({ id: "not-asked", code: 404 });
+      return { json: { results } };
+    });
+    const result = await fax.updateFaxesInBatches(ids(5), { is_read: true });
+    expect(result.updated).toEqual(["f0", "f1", "f3"]);
+    expect(result.notFound).toEqual(["f2"]);
+    expect(result.failed).toEqual([{ id: "f4", error: expect.any(Error) }]);
+    expect(result.failed[0]!.error?.message).toMatch(/no result for f4/);
+  });
+
   it("reports an outbox job in `sending` as a conflict, not an exception", async () => {
     const fax = await client(answer((id) => (id === "sending-job" ? 409 : 204)));
     const result = await fax.updateOutboxFaxesInBatches(["queued-job", "sending-job"], {
