@@ -37,6 +37,10 @@ const MARKERS = {
   "sendFax's rules": ["NO_NUMBER"],
   // Only rules with a pattern bring core/patterns.ts: a read of one record has none.
   "the pattern words": ["is not written the way the API expects"],
+  // core/relay.ts: only the downloads and fax.api's documents hand a body on unread.
+  "the relay of a streamed body": ["highWaterMark"],
+  // The guard of a URL a caller can set: only fax.api's edge runs it.
+  "the request URL guard": ["[^/?#]*:\\d"],
 };
 
 /**
@@ -93,6 +97,8 @@ describe("bundles of the installed package", () => {
         "the bulk workflow",
         "the class",
         "sendFax's rules",
+        "the relay of a streamed body",
+        "the request URL guard",
       ]),
     );
   });
