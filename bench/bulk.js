@@ -18,14 +18,11 @@
 // dist/ the TypeScript sources are bundled with esbuild.
 import { fork, spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
 import { Agent, createServer, request } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 
-const repo = fileURLToPath(new URL("..", import.meta.url));
+import { loadSdk } from "./sdk.js";
+
 const IDS = 10_000;
 const LATENCY_MS = 20;
 const BATCH = 100;
@@ -72,8 +69,8 @@ if (process.argv[2] === "--server") {
  * `ratioRange` their 25th-75th percentile; sdkCpuMs and plainLoopCpuMs are per-update medians.
  */
 async function measureCpu(reps) {
-  const { module: sdk, from } = await load("index");
-  const { module: mock } = await load("mock/index");
+  const { module: sdk, from } = await loadSdk("index");
+  const { module: mock } = await loadSdk("mock/index");
   const ids = Array.from({ length: IDS }, (_, i) => mock.seeds.inboxFaxId(i));
   const stub = async (request) => {
     const { ids: batch } = await request.json();
@@ -152,28 +149,6 @@ async function measureCpu(reps) {
   };
 }
 
-/** `dist/src/<name>.js`, or a fresh esbuild bundle of `src/<name>.ts` without dist/. */
-async function load(name) {
-  const dist = join(repo, `dist/src/${name}.js`);
-  if (existsSync(dist)) return { module: await import(pathToFileURL(dist).href), from: "dist" };
-  const { build } = await import("esbuild");
-  const dir = await mkdtemp(join(tmpdir(), "faxplus-bulk-"));
-  try {
-    const file = join(dir, "entry.mjs");
-    await build({
-      entryPoints: [join(repo, `src/${name}.ts`)],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      outfile: file,
-      logLevel: "silent",
-    });
-    return { module: await import(pathToFileURL(file).href), from: "src (esbuild)" };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 /** A reverse proxy to `target` that counts requests in flight, arrival to end of response. */
 async function countingProxy(target) {
   const upstream = new URL(target);
@@ -210,7 +185,7 @@ async function countingProxy(target) {
 
 /** Child process: the mock and the counting proxy; answers "reset" and "read" over IPC. */
 async function serve() {
-  const { module: mock } = await load("mock/index");
+  const { module: mock } = await loadSdk("mock/index");
   const server = await mock.startMockServer({ latencyMs: LATENCY_MS, inboxSize: IDS });
   const proxy = await countingProxy(server.baseUrl);
   const ids = Array.from({ length: IDS }, (_, i) => mock.seeds.inboxFaxId(i));
@@ -231,7 +206,7 @@ async function measureBulk(reps) {
       child.send(message);
     });
   try {
-    const { module: sdk, from } = await load("index");
+    const { module: sdk, from } = await loadSdk("index");
     const { baseUrl, ids } = await ready;
     const fax = new sdk.FaxPlus({ token: "token", baseUrl });
     const batches = Math.ceil(IDS / BATCH);

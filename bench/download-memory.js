@@ -8,14 +8,13 @@
 // The SDK comes from dist/ when it exists (run `npm run compile` first), else src/ is bundled
 // with esbuild. test/workflows/download.test.ts runs measureDownloadMemory() on a src bundle.
 import { fork } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
+import { sdkUrl } from "./sdk.js";
 
-const repo = fileURLToPath(new URL("..", import.meta.url));
 const CHUNK = Buffer.alloc(64 * 1024, 0x25); // "%%%%…": the server sends this one buffer again and again
 
 /** The child: downloads "warm" (small) then "big", and reports its RSS. */
@@ -41,21 +40,9 @@ peak = Math.max(peak, process.resourceUsage().maxRSS * 1024);
 process.send({ baseline, peak, size, error });
 `;
 
-/** An SDK module URL: dist/src/index.js, or a bundle of src/index.ts in `dir`. */
+/** An SDK module URL: dist/src/index.js, or a bundle of src/index.ts in `dir` (bench/sdk.js). */
 export async function sdkModule(dir, { fromSource = false } = {}) {
-  const dist = join(repo, "dist/src/index.js");
-  if (!fromSource && existsSync(dist)) return pathToFileURL(dist).href;
-  const { build } = await import("esbuild");
-  const file = join(dir, "sdk.mjs");
-  await build({
-    entryPoints: [join(repo, "src/index.ts")],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    outfile: file,
-    logLevel: "silent",
-  });
-  return pathToFileURL(file).href;
+  return (await sdkUrl("index", dir, { fromSource })).url;
 }
 
 /**

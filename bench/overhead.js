@@ -11,15 +11,11 @@
 // Our client comes from dist/src/index.js (run `npm run compile` first, as `npm run bench` does);
 // without dist/ the TypeScript sources are bundled with esbuild.
 import { fork } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import createClient from "openapi-fetch";
+import { loadSdk } from "./sdk.js";
 
-const repo = fileURLToPath(new URL("..", import.meta.url));
 const ROUND = 50; // calls per contender per round
 const WARMUP = 300; // calls per contender before measuring
 const FAX_ID = "0123456789abcdef0123456789abcdef";
@@ -67,34 +63,12 @@ if (process.argv[2] === "--server") {
   console.log(JSON.stringify({ bench: "overhead", ...(await measureOverhead(calls)) }));
 }
 
-/** Our package: dist/src/index.js, or a fresh esbuild bundle of src/index.ts without dist/. */
-async function loadSdk() {
-  const dist = join(repo, "dist/src/index.js");
-  if (existsSync(dist)) return { sdk: await import(pathToFileURL(dist).href), from: "dist" };
-  const { build } = await import("esbuild");
-  const dir = await mkdtemp(join(tmpdir(), "faxplus-overhead-"));
-  try {
-    const file = join(dir, "index.mjs");
-    await build({
-      entryPoints: [join(repo, "src/index.ts")],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      outfile: file,
-      logLevel: "silent",
-    });
-    return { sdk: await import(pathToFileURL(file).href), from: "src (esbuild)" };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 async function measureOverhead(calls) {
   const server = fork(fileURLToPath(import.meta.url), ["--server", ...(POST ? ["--post"] : [])]);
   try {
     const port = await new Promise((resolve) => server.once("message", resolve));
     const baseUrl = `http://127.0.0.1:${port}/v3`;
-    const { sdk, from } = await loadSdk();
+    const { module: sdk, from } = await loadSdk();
     const headers = { authorization: "Bearer token" };
     const fax = new sdk.FaxPlus({ token: "token", baseUrl });
     const bare = createClient({ baseUrl, headers });
