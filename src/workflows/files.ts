@@ -11,6 +11,7 @@ import {
   ValidationError,
 } from "../core/errors.js";
 import type { RequestOptions } from "../core/options.js";
+import type { OperationRules } from "../core/rules.js";
 import { checkQuery, readFields } from "../core/validate.js";
 import { callOperation } from "../operations/operation.js";
 import {
@@ -269,13 +270,7 @@ export function download(
       const limit = checkMaxBytes(maxBytes);
       const params = fileParams(faxId, format);
       return readLimited(
-        await callOperation<ReadableStream<Uint8Array> | null>(
-          client,
-          rules.getFile,
-          params,
-          request,
-          streamAnswer,
-        ),
+        await documentOf(client, rules.getFile, params, request),
         limit,
         `GET ${rules.getFile.path}`,
       );
@@ -297,15 +292,7 @@ export function downloadStream(
     (async () => {
       const { format, ...request } = optionFields(options);
       const params = fileParams(faxId, format);
-      return orEmptyStream(
-        await callOperation<ReadableStream<Uint8Array> | null>(
-          client,
-          rules.getFile,
-          params,
-          request,
-          streamAnswer,
-        ),
-      );
+      return orEmptyStream(await documentOf(client, rules.getFile, params, request));
     })(),
   );
 }
@@ -321,13 +308,7 @@ export function downloadReport(
       const { maxBytes, ...request } = optionFields(options);
       const limit = checkMaxBytes(maxBytes);
       return readLimited(
-        await callOperation<ReadableStream<Uint8Array> | null>(
-          client,
-          rules.getFaxReport,
-          { fax_id: faxId },
-          request,
-          streamAnswer,
-        ),
+        await documentOf(client, rules.getFaxReport, { fax_id: faxId }, request),
         limit,
         `GET ${rules.getFaxReport.path}`,
       );
@@ -342,13 +323,7 @@ export function downloadReportStream(
   options?: RequestOptions,
 ): ApiPromise<ReadableStream<Uint8Array>> {
   return apiPromise(
-    callOperation<ReadableStream<Uint8Array> | null>(
-      client,
-      rules.getFaxReport,
-      { fax_id: faxId },
-      options,
-      streamAnswer,
-    ).then(orEmptyStream),
+    documentOf(client, rules.getFaxReport, { fax_id: faxId }, options).then(orEmptyStream),
   );
 }
 
@@ -396,6 +371,19 @@ async function collect(stream: ReadableStream<Uint8Array<ArrayBuffer>>): Promise
     chunks.push(read.value);
   }
   return new Blob(chunks);
+}
+
+/**
+ * The document an operation answers with (a fax's file, its report), its body handed on unread
+ * under the call's deadline: `readLimited` gathers it, `orEmptyStream` passes it on.
+ */
+function documentOf(
+  client: FaxPlusCore,
+  operation: OperationRules,
+  params: Record<string, unknown>,
+  options: RequestOptions | undefined,
+): Promise<WithResponse<ReadableStream<Uint8Array> | null>> {
+  return callOperation(client, operation, params, options, streamAnswer);
 }
 
 function fileParams(faxId: string, format: unknown) {
