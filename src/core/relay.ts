@@ -56,8 +56,8 @@ class Relay implements UnderlyingDefaultSource<Uint8Array> {
     return this.reader.cancel(reason);
   }
 
+  /** The attempt was stopped (it has finished): the deadline passed, or the caller aborted. */
   stop(reason: unknown): void {
-    this.attempt.finish();
     this.controller?.error(reason);
     this.reader.cancel(reason).catch(() => {});
   }

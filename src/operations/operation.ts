@@ -130,8 +130,8 @@ export function prepare(
 /**
  * Calls an operation: prepares and checks the request, sends it through the client's transport,
  * and returns the data with the response (a 2xx body read by `success` when given), or throws the
- * error of its answer. Every failure is a
- * FaxPlusError, except a caller's abort, which surfaces as the abort reason.
+ * error of its answer. Every failure is a FaxPlusError, except a caller's abort, which surfaces as
+ * the abort reason.
  */
 export async function callOperation<Data>(
   client: FaxPlusCore,
